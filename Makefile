@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Both install everything first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv from PATH, else from the user's Python scripts folder (where the bootstrap below puts it).
+UV := $(or $(shell command -v uv 2>/dev/null),$(shell python3 -m site --user-base)/bin/uv)
+export MLFLOW_DISABLE_TELEMETRY := true
+export DAGSTER_DISABLE_TELEMETRY := true
+export DO_NOT_TRACK := 1
+PYTEST_ARGS ?=
+
+.PHONY: help install demo test lint format ui clean
+
+help:
+	@echo "make demo   install, generate the demo organisation, run the whole pipeline"
+	@echo "make test   install, then ruff and pytest"
+	@echo "make ui     the Dagster UI on http://127.0.0.1:3000"
+
+$(UV):
+	python3 -m pip install --user --quiet uv
+
+install: $(UV)
+	$(UV) sync --locked
+
+demo: install
+	$(UV) run lpss demo
+
+test: install
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run pytest -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(UV) run ruff check .
+
+format: install
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
+
+ui: install
+	$(UV) run lpss ui
+
+clean:
+	rm -rf .lpss dbt_project/target dbt_project/logs .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Great Expectations suites as code, derived from the export contract."""

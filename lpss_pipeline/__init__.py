@@ -1,0 +1,1 @@
+"""lpss Dagster code location."""

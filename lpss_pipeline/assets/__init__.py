@@ -1,0 +1,1 @@
+"""Dagster assets; each module is glue around logic that lives elsewhere."""

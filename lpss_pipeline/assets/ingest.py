@@ -1,0 +1,76 @@
+"""Raw ingest assets: one asset per contract entity, loaded a whole batch at a time.
+
+Each system is one multi-asset because a batch is atomic across its entities: a batch that is
+refused for one file is refused for all of them, so their assets materialize together.
+"""
+
+import dagster as dg
+
+from lpss_pipeline.contract import SYSTEMS, Entity, entities_of
+from lpss_pipeline.ingestion.loader import IngestReport, load_pending
+from lpss_pipeline.resources import LandingZoneResource, WarehouseResource
+
+WAREHOUSE_POOL = "warehouse"
+
+
+def _spec(e: Entity) -> dg.AssetSpec:
+    schema = dg.TableSchema(
+        columns=[dg.TableColumn(c.name, c.duckdb_type, description=c.description) for c in e.columns]
+    )
+    return dg.AssetSpec(
+        key=e.asset_key,
+        group_name="ingestion",
+        description=f"{e.description} Raw, append-only rows of every loaded {e.system.upper()} batch "
+        f"({e.kind}; key {', '.join(e.key)}).",
+        kinds={"duckdb"},
+        metadata={
+            "dagster/table_name": f"raw.{e.raw_table}",
+            "dagster/column_schema": schema,
+            "entity_kind": e.kind,
+            "natural_key": ", ".join(e.key),
+        },
+    )
+
+
+def _failure(report: IngestReport) -> dg.Failure:
+    refused = report.of("refused")
+    return dg.Failure(
+        description="\n\n".join(str(r.error) for r in refused),
+        metadata={"refused_batches": [r.batch.label for r in refused]},
+    )
+
+
+def build_ingest_assets(system: str) -> dg.AssetsDefinition:
+    entities = entities_of(system)
+
+    @dg.multi_asset(name=f"ingest_{system}_exports", specs=[_spec(e) for e in entities], pool=WAREHOUSE_POOL)
+    def _ingest(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingZoneResource
+    ):
+        with warehouse.connect() as con:
+            report = load_pending(con, landing.landing_path, landing.receipts_path, system)
+            totals = {
+                e.name: con.execute(f'SELECT count(*) FROM raw."{e.raw_table}"').fetchone()[0]
+                for e in entities
+            }
+        loaded = [r.batch.batch_id for r in report.of("loaded")]
+        context.log.info(
+            f"{system}: loaded {len(loaded)} batch(es) {loaded}, "
+            f"{len(report.of('already_loaded'))} already loaded, {len(report.of('refused'))} refused"
+        )
+        for e in entities:
+            yield dg.MaterializeResult(
+                asset_key=e.asset_key,
+                metadata={
+                    "rows_added": report.rows_added(system, e.name),
+                    "dagster/row_count": totals[e.name],
+                    "batches_loaded": ", ".join(loaded) or "none",
+                },
+            )
+        if report.of("refused"):
+            raise _failure(report)
+
+    return _ingest
+
+
+ingest_assets = [build_ingest_assets(system) for system in SYSTEMS]

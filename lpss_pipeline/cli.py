@@ -1,0 +1,195 @@
+"""The ``lpss`` command: generate a demo organisation, ingest, run the pipeline, open the UI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from lpss_pipeline.settings import PROJECT_ROOT, Settings, load_settings
+
+app = typer.Typer(
+    help="lpss: Leadership Performance & Succession System.", no_args_is_help=True, add_completion=False
+)
+console = Console()
+DEMO_STATE = (
+    "warehouse.duckdb",
+    "warehouse.duckdb.wal",
+    "landing",
+    "receipts",
+    "quarantine",
+    "published",
+    "synthetic_truth",
+    "dagster_home",
+)
+
+
+def _settings() -> Settings:
+    return load_settings().ensure()
+
+
+def _generate(settings: Settings, employees: int, months: int, as_of: date, seed: int, fmt: str) -> None:
+    from lpss_pipeline.synthetic.generate import generate_history
+
+    with console.status(f"Generating {employees:,} employees x {months} months (seed {seed}, as of {as_of})"):
+        written = generate_history(
+            settings.landing_dir,
+            settings.truth_dir,
+            employees=employees,
+            months=months,
+            as_of=as_of,
+            seed=seed,
+            fmt=fmt,
+            progress=console.is_terminal,
+        )
+    for path in written:
+        console.print(f"  wrote batch [bold]{path.relative_to(settings.landing_dir)}[/]")
+
+
+@app.command()
+def generate(
+    employees: int = typer.Option(2000, help="Active headcount at the as-of date."),
+    months: int = typer.Option(36, help="Months of history ending with the as-of month."),
+    as_of: str = typer.Option(None, help="As-of date YYYY-MM-DD (default: today)."),
+    seed: int = typer.Option(42, help="Random seed; same seed and as-of give the same bytes."),
+    fmt: str = typer.Option("csv", "--format", help="csv or parquet."),
+    next_month: bool = typer.Option(
+        False, "--next-month", help="Write the next month as an incremental batch."
+    ),
+) -> None:
+    """Write a synthetic organisation's HRIS and CRM export batches into the landing zone."""
+    settings = _settings()
+    if next_month:
+        from lpss_pipeline.synthetic.generate import generate_next_month
+
+        for path in generate_next_month(
+            settings.landing_dir, settings.truth_dir, progress=console.is_terminal
+        ):
+            console.print(f"  wrote batch [bold]{path.relative_to(settings.landing_dir)}[/]")
+        return
+    _generate(settings, employees, months, date.fromisoformat(as_of) if as_of else date.today(), seed, fmt)
+
+
+def _run(settings: Settings, job_name: str, verbose: bool) -> bool:
+    from lpss_pipeline.runner import run_job
+
+    with console.status(f"Running {job_name}"):
+        outcome = run_job(settings, job_name, verbose=verbose)
+    if outcome.success:
+        console.print(f"[green]{job_name} succeeded[/] (run {outcome.run_id})")
+    else:
+        console.print(f"[red]{job_name} failed[/] (run {outcome.run_id})")
+        for failure in outcome.failures:
+            console.print(failure, markup=False, highlight=False)
+    return outcome.success
+
+
+@app.command()
+def ingest(verbose: bool = typer.Option(False, help="Show Dagster's own log lines.")) -> None:
+    """Load every complete export batch that is not loaded yet."""
+    settings = _settings()
+    ok = _run(settings, "ingest_job", verbose)
+    _print_summary(settings)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def run(verbose: bool = typer.Option(False, help="Show Dagster's own log lines.")) -> None:
+    """Ingest new batches, then materialize everything downstream."""
+    settings = _settings()
+    ok = _run(settings, "pipeline_job", verbose)
+    _print_summary(settings)
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def status() -> None:
+    """Show loaded and refused batches and the rows of every raw table."""
+    _print_summary(_settings())
+
+
+@app.command()
+def demo(
+    employees: int = typer.Option(2000, help="Active headcount of the demo organisation."),
+    months: int = typer.Option(36, help="Months of history."),
+    as_of: str = typer.Option(None, help="As-of date YYYY-MM-DD (default: today)."),
+    seed: int = typer.Option(42, help="Random seed."),
+    fresh: bool = typer.Option(False, help="Delete the previous demo's state under LPSS_HOME first."),
+) -> None:
+    """Generate the demo organisation (once), run the whole pipeline and say where to look."""
+    settings = load_settings()
+    if fresh:
+        for name in DEMO_STATE:
+            target = settings.home / name
+            shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
+    settings.ensure()
+    params = settings.truth_dir / "generator.json"
+    if params.exists():
+        previous = json.loads(params.read_text())
+        console.print(
+            f"Demo organisation already generated (as of {previous.get('as_of')}); reusing it. "
+            "Use [bold]lpss demo --fresh[/] to start over."
+        )
+    else:
+        _generate(
+            settings, employees, months, date.fromisoformat(as_of) if as_of else date.today(), seed, "csv"
+        )
+    ok = _run(settings, "pipeline_job", verbose=False)
+    _print_summary(settings)
+    console.print(
+        f"\nWarehouse: {settings.warehouse_path}\nLanding zone: {settings.landing_dir}\n"
+        "Dagster UI (lineage, runs, sensors): [bold]uv run lpss ui[/], then open http://127.0.0.1:3000"
+    )
+    raise typer.Exit(0 if ok else 1)
+
+
+@app.command()
+def ui(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(3000, help="Port of the Dagster webserver."),
+) -> None:
+    """Start the Dagster webserver and daemon (sensors, schedules) on this code location."""
+    settings = _settings()
+    env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home)}
+    dagster = Path(sys.executable).with_name("dagster")
+    cmd = [str(dagster), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-h", host, "-p", str(port)]
+    console.print(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
+    raise typer.Exit(subprocess.call(cmd, env=env, cwd=PROJECT_ROOT))
+
+
+def _print_summary(settings: Settings) -> None:
+    from lpss_pipeline.summary import summarize
+
+    try:
+        summary = summarize(settings)
+    except Exception as exc:  # e.g. the warehouse is locked by a running pipeline
+        console.print(f"[yellow]Cannot read the warehouse right now: {exc}[/]")
+        return
+    if summary is None:
+        console.print("No warehouse yet: run [bold]lpss ingest[/] or [bold]lpss run[/].")
+        return
+    batches = Table(title="Export batches")
+    for column in ("system", "batch", "status", "when", "rows"):
+        batches.add_column(column)
+    for system, batch_id, state, when, rows in summary.batches:
+        total = sum(json.loads(rows).values()) if rows else 0
+        colour = "green" if state == "loaded" else "red"
+        batches.add_row(system, batch_id, f"[{colour}]{state}[/]", f"{when:%Y-%m-%d %H:%M:%S}", f"{total:,}")
+    tables = Table(title="Raw tables")
+    for column, justify in (("table", "left"), ("rows", "right"), ("batches", "right")):
+        tables.add_column(column, justify=justify)
+    for name, rows, n_batches in summary.tables:
+        tables.add_row(name, f"{rows:,}", str(n_batches))
+    console.print(batches, tables)
+
+
+if __name__ == "__main__":
+    app()

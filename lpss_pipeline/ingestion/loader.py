@@ -1,0 +1,187 @@
+"""Append complete batches to ``raw.<system>__<entity>``, one transaction per batch.
+
+Raw tables are append-only: every row keeps its batch id, source file and row, load time and a
+row hash, and no batch's rows are ever updated or deleted (staging decides which batch wins).
+Loading is idempotent: a batch already loaded with the same manifest adds nothing. A batch that
+breaks the contract is refused whole, so nothing already loaded changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from lpss_pipeline.contract import ENTITIES, entity
+
+from .errors import BatchRefused, Finding
+from .landing import Batch, checked_files, discover_batches
+from .receipts import write_receipt
+from .staging import quote, stage_file, value_findings
+
+META_COLUMNS = {
+    "_batch_id": "VARCHAR NOT NULL",
+    "_source_file": "VARCHAR NOT NULL",
+    "_source_row": "BIGINT NOT NULL",
+    "_loaded_at": "TIMESTAMPTZ NOT NULL",
+    "_row_hash": "VARCHAR NOT NULL",
+}
+
+
+@dataclass
+class BatchResult:
+    batch: Batch
+    status: str  # loaded | already_loaded | refused
+    rows: dict[str, int] = field(default_factory=dict)
+    error: BatchRefused | None = None
+
+
+@dataclass
+class IngestReport:
+    results: list[BatchResult] = field(default_factory=list)
+
+    def of(self, status: str) -> list[BatchResult]:
+        return [r for r in self.results if r.status == status]
+
+    def rows_added(self, system: str, name: str) -> int:
+        return sum(r.rows.get(name, 0) for r in self.of("loaded") if r.batch.system == system)
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw tables and the batch ledger; add columns the contract gained since."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute("CREATE SCHEMA IF NOT EXISTS ops")
+    for e in ENTITIES.values():
+        cols = [f"{quote(c.name)} {c.duckdb_type}" for c in e.columns]
+        cols += [f"{name} {ddl}" for name, ddl in META_COLUMNS.items()]
+        con.execute(f"CREATE TABLE IF NOT EXISTS raw.{quote(e.raw_table)} ({', '.join(cols)})")
+        for c in e.columns:
+            con.execute(
+                f"ALTER TABLE raw.{quote(e.raw_table)} ADD COLUMN IF NOT EXISTS {quote(c.name)} "
+                f"{c.duckdb_type}"
+            )
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS ops.ingested_batches (
+            system VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, manifest_sha256 VARCHAR NOT NULL,
+            loaded_at TIMESTAMPTZ NOT NULL, rows_loaded JSON NOT NULL, PRIMARY KEY (system, batch_id))""")
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS ops.refused_batches (
+            system VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, manifest_sha256 VARCHAR,
+            refused_at TIMESTAMPTZ NOT NULL, reason VARCHAR NOT NULL, findings JSON NOT NULL)""")
+
+
+def _insert_sql(system: str, name: str, stage: str) -> str:
+    e = entity(system, name)
+    targets = [*map(quote, e.column_names), *META_COLUMNS]
+    values = []
+    for c in e.columns:
+        v = quote(c.name)
+        values.append(
+            f"nullif({v}, '')" if c.type == "string" else f"CAST(nullif(trim({v}), '') AS {c.duckdb_type})"
+        )
+    row_hash = "md5(CAST(list_value(" + ", ".join(map(quote, e.column_names)) + ") AS VARCHAR))"
+    values += ["$batch_id", "$source_file", "_row", "$loaded_at", row_hash]
+    return (
+        f"INSERT INTO raw.{quote(e.raw_table)} ({', '.join(targets)}) SELECT {', '.join(values)} FROM {stage}"
+    )
+
+
+def _loaded_manifest(con: duckdb.DuckDBPyConnection, batch: Batch) -> str | None:
+    row = con.execute(
+        "SELECT manifest_sha256 FROM ops.ingested_batches WHERE system = ? AND batch_id = ?",
+        [batch.system, batch.batch_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, landing_dir: Path) -> BatchResult:
+    """Load one batch atomically, or raise :class:`BatchRefused` having changed nothing."""
+    manifest_sha = batch.manifest_sha256
+    loaded_sha = _loaded_manifest(con, batch)
+    if loaded_sha == manifest_sha:
+        return BatchResult(batch, "already_loaded")
+    if loaded_sha is not None:
+        raise BatchRefused(
+            batch.label,
+            [
+                Finding(
+                    f"{batch.label}/_manifest.json",
+                    "this batch id was already loaded with different content; raw data is append-only, "
+                    "so send the correction as a new batch with a later batch id",
+                )
+            ],
+        )
+    files = checked_files(batch)
+    staged: dict[str, str] = {}  # entity -> temp table
+    findings: list[Finding] = []
+    try:
+        # Stage and check every file first, outside any transaction: a parse error aborts the
+        # transaction it happens in, and all of a batch's findings are reported at once.
+        for f in files:
+            e, label, stage = entity(batch.system, f.entity), f.label(batch), f"_stage_{f.entity}"
+            file_findings = stage_file(con, e, f, label, stage) or value_findings(con, e, stage, label)
+            findings += file_findings
+            staged[f.entity] = stage
+            if findings:  # the batch is refused anyway: free what was staged
+                _drop(con, staged)
+        if findings:
+            raise BatchRefused(batch.label, findings)
+        loaded_at = datetime.now(UTC)
+        rows = {f.entity: f.rows for f in files}
+        con.begin()
+        try:
+            for f in files:
+                source = f.path.relative_to(landing_dir) if f.path.is_relative_to(landing_dir) else f.path
+                con.execute(
+                    _insert_sql(batch.system, f.entity, staged[f.entity]),
+                    {"batch_id": batch.batch_id, "source_file": str(source), "loaded_at": loaded_at},
+                )
+            con.execute(
+                "INSERT INTO ops.ingested_batches VALUES (?, ?, ?, ?, ?)",
+                [batch.system, batch.batch_id, manifest_sha, loaded_at, json.dumps(rows, sort_keys=True)],
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    finally:
+        _drop(con, staged)
+    return BatchResult(batch, "loaded", rows)
+
+
+def _drop(con: duckdb.DuckDBPyConnection, staged: dict[str, str]) -> None:
+    for table in staged.values():
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    staged.clear()
+
+
+def _record_refusal(con: duckdb.DuckDBPyConnection, batch: Batch, error: BatchRefused) -> None:
+    try:
+        manifest_sha = batch.manifest_sha256
+    except OSError:
+        manifest_sha = None
+    findings = json.dumps([f.as_dict() for f in error.findings])
+    con.execute(
+        "INSERT INTO ops.refused_batches VALUES (?, ?, ?, ?, ?, ?)",
+        [batch.system, batch.batch_id, manifest_sha, datetime.now(UTC), str(error), findings],
+    )
+
+
+def load_pending(
+    con: duckdb.DuckDBPyConnection, landing_dir: Path, receipts_dir: Path, system: str | None = None
+) -> IngestReport:
+    """Load every complete batch not loaded yet, oldest first; a refused batch does not stop the others."""
+    ensure_raw_schema(con)
+    report = IngestReport()
+    for batch in discover_batches(landing_dir, system):
+        try:
+            result = load_batch(con, batch, Path(landing_dir))
+        except BatchRefused as error:
+            _record_refusal(con, batch, error)
+            result = BatchResult(batch, "refused", error=error)
+        report.results.append(result)
+        write_receipt(receipts_dir, result)
+    return report

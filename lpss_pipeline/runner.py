@@ -1,0 +1,42 @@
+"""Running a job of the code location in this process, recorded in the Dagster instance.
+
+The CLI launches runs this way so that `lpss run` and the UI share one run history, and a
+failed step comes back as the message the person at the terminal needs, not a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from lpss_pipeline.settings import Settings
+
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+@dataclass
+class RunOutcome:
+    run_id: str
+    success: bool
+    failures: list[str] = field(default_factory=list)
+
+
+def run_job(settings: Settings, job_name: str, verbose: bool = False) -> RunOutcome:
+    settings.ensure()
+    from lpss_pipeline.definitions import defs  # after ensure(): the instance reads DAGSTER_HOME
+
+    job = defs.resolve_job_def(job_name)
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False, run_config=None if verbose else QUIET_LOGS
+        )
+    failures = []
+    for event in result.all_events:
+        if event.is_step_failure:
+            data = event.step_failure_data
+            user = data.user_failure_data
+            failures.append(
+                f"{event.step_key}: {user.description if user and user.description else data.error.message}"
+            )
+    return RunOutcome(result.run_id, result.success, failures)

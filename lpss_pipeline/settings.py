@@ -1,0 +1,97 @@
+"""Where lpss keeps its state, read from the environment once.
+
+Everything lives under one folder, ``LPSS_HOME``, so that moving one variable moves the
+warehouse, the landing zone, the quarantine, the Dagster instance and the published marts
+together. Paths are resolved when asked for, so tests can point ``LPSS_HOME`` at a
+temporary folder before calling in.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+
+DAGSTER_YAML = """\
+# Written by lpss (lpss_pipeline/home.py); regenerated on every start, edit that file instead.
+telemetry:
+  enabled: false
+storage:
+  sqlite:
+    base_dir: {storage}
+local_artifact_storage:
+  module: dagster._core.storage.root
+  class: LocalArtifactStorage
+  config:
+    base_dir: {artifacts}
+concurrency:
+  pools:
+    # Every asset that writes warehouse.duckdb runs in pool "warehouse": one step at a time,
+    # across all runs, because DuckDB allows a single writer process.
+    default_limit: 1
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved locations of one lpss installation."""
+
+    home: Path
+    landing_dir: Path
+
+    @property
+    def warehouse_path(self) -> Path:
+        return self.home / "warehouse.duckdb"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.home / "quarantine"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.home / "published"
+
+    @property
+    def receipts_dir(self) -> Path:
+        """Ingest receipts: one file per loaded batch, read by the sensor instead of the warehouse."""
+        return self.home / "receipts"
+
+    @property
+    def truth_dir(self) -> Path:
+        """The generator's latent truth, kept beside (never inside) the exports."""
+        return self.home / "synthetic_truth"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster_home"
+
+    def ensure(self) -> Settings:
+        """Create the folder layout and the Dagster instance config; safe to call repeatedly."""
+        for path in (
+            self.home,
+            self.landing_dir,
+            self.quarantine_dir,
+            self.published_dir,
+            self.receipts_dir,
+            self.dagster_home,
+        ):
+            path.mkdir(parents=True, exist_ok=True)
+        config = DAGSTER_YAML.format(
+            storage=self.dagster_home / "storage", artifacts=self.dagster_home / "artifacts"
+        )
+        target = self.dagster_home / "dagster.yaml"
+        if not target.exists() or target.read_text() != config:
+            target.write_text(config)
+        os.environ["DAGSTER_HOME"] = str(self.dagster_home)
+        return self
+
+
+def load_settings() -> Settings:
+    """Settings from ``LPSS_HOME`` (default ``.lpss/`` in the project) and ``LPSS_LANDING_DIR``."""
+    home = Path(os.environ.get("LPSS_HOME") or PROJECT_ROOT / ".lpss").expanduser().resolve()
+    landing = os.environ.get("LPSS_LANDING_DIR")
+    landing_dir = Path(landing).expanduser().resolve() if landing else home / "landing"
+    return Settings(home=home, landing_dir=landing_dir)

@@ -1,0 +1,1 @@
+"""Promotion-readiness model: features, training, evaluation and prediction (no Dagster imports)."""
