@@ -20,11 +20,15 @@ def export_batch_sensor(context: dg.SensorEvaluationContext, landing: LandingZon
     pending = unhandled_batches(landing.landing_path, landing.receipts_path)
     if not pending:
         return dg.SkipReason("no new complete export batches")
+    requests = []
     for system in sorted({b.system for b in pending}):
         batches = [b for b in pending if b.system == system]
         identity = ",".join(f"{b.batch_id}@{b.manifest_sha256}" for b in batches)
-        yield dg.RunRequest(
-            run_key=f"{system}:{hashlib.sha256(identity.encode()).hexdigest()[:16]}",
-            asset_selection=[dg.AssetKey(e.asset_key) for e in entities_of(system)],
-            tags={"lpss/system": system, "lpss/batches": ",".join(b.batch_id for b in batches)},
+        requests.append(
+            dg.RunRequest(
+                run_key=f"{system}:{hashlib.sha256(identity.encode()).hexdigest()[:16]}",
+                asset_selection=[dg.AssetKey(e.asset_key) for e in entities_of(system)],
+                tags={"lpss/system": system, "lpss/batches": ",".join(b.batch_id for b in batches)},
+            )
         )
+    return requests
