@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -162,7 +161,8 @@ def ui(
     dagster = Path(sys.executable).with_name("dagster")
     cmd = [str(dagster), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-h", host, "-p", str(port)]
     console.print(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
-    raise typer.Exit(subprocess.call(cmd, env=env, cwd=PROJECT_ROOT))
+    os.chdir(PROJECT_ROOT)
+    os.execve(cmd[0], cmd, env)  # become dagster dev: signals sent to this pid reach it directly
 
 
 def _print_summary(settings: Settings) -> None:

@@ -35,7 +35,8 @@ def test_materialize_loads_batches_and_reports_rows(resources):
     result = dg.materialize(ingest_assets, resources=resources, instance=dg.DagsterInstance.ephemeral())
     assert result.success
     metadata = {
-        e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()
+        e.asset_key.to_user_string(): e.materialization.metadata
+        for e in result.get_asset_materialization_events()
     }
     assert metadata["raw/hris/employees"]["rows_added"].value == 3
     assert metadata["raw/crm/team_revenue"]["dagster/row_count"].value == 2
