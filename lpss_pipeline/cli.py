@@ -38,17 +38,17 @@ def _settings() -> Settings:
 def _generate(settings: Settings, employees: int, months: int, as_of: date, seed: int, fmt: str) -> None:
     from lpss_pipeline.synthetic.generate import generate_history
 
-    with console.status(f"Generating {employees:,} employees x {months} months (seed {seed}, as of {as_of})"):
-        written = generate_history(
-            settings.landing_dir,
-            settings.truth_dir,
-            employees=employees,
-            months=months,
-            as_of=as_of,
-            seed=seed,
-            fmt=fmt,
-            progress=console.is_terminal,
-        )
+    console.print(f"Generating {employees:,} employees x {months} months (seed {seed}, as of {as_of})")
+    written = generate_history(
+        settings.landing_dir,
+        settings.truth_dir,
+        employees=employees,
+        months=months,
+        as_of=as_of,
+        seed=seed,
+        fmt=fmt,
+        progress=console.is_terminal,
+    )
     for path in written:
         console.print(f"  wrote batch [bold]{path.relative_to(settings.landing_dir)}[/]")
 

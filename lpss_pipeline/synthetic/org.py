@@ -30,8 +30,15 @@ import numpy as np
 
 from .params import PARAMS, SimParams
 from .timeline import Stream, rng
-from .vocabulary import (CEO_TITLE, DIVISION_NAMES, EXECUTIVE_OFFICE, LEVEL_TITLES, REGIONS,
-                         REVENUE_FUNCTIONS, SUPPORT_FUNCTIONS)
+from .vocabulary import (
+    CEO_TITLE,
+    DIVISION_NAMES,
+    EXECUTIVE_OFFICE,
+    LEVEL_TITLES,
+    REGIONS,
+    REVENUE_FUNCTIONS,
+    SUPPORT_FUNCTIONS,
+)
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,8 @@ def _group_count(count: int, target: float, p: SimParams) -> int:
 def tier_counts(ics: int, p: SimParams = PARAMS) -> list[int]:
     """Seats per tier below the CEO, bottom-up, for ``ics`` individual contributors."""
     counts = [ics]
-    while not ((len(counts) > 3 and counts[-1] <= p.max_ceo_span) or counts[-1] <= 1):
+    # stop once the top tier fits under the CEO, or when it is too small to form a valid span
+    while not ((len(counts) > 3 and counts[-1] <= p.max_ceo_span) or counts[-1] < p.span_lo):
         tier = len(counts)
         target = p.ic_span_target if tier == 1 else p.manager_span_target if tier <= 3 else p.vp_span_target
         counts.append(_group_count(counts[-1], target, p))
@@ -121,9 +129,9 @@ def build_org(seats: int, seed: int, p: SimParams = PARAMS) -> Org:
     if seats < 8:
         raise ValueError("an organisation needs at least 8 employees")
     gen = rng(seed, Stream.ORG)
-    counts = tier_counts(solve_ics(seats, p), p) + [1]  # the CEO tier last
+    counts = [*tier_counts(solve_ics(seats, p), p), 1]  # the CEO tier last
     top = len(counts) - 1
-    starts = {tier: int(sum(counts[tier + 1:])) for tier in range(top + 1)}  # numbered top-down
+    starts = {tier: int(sum(counts[tier + 1 :])) for tier in range(top + 1)}  # numbered top-down
     n = sum(counts)
     parent = np.full(n, -1, dtype=np.int32)
     tier_of = np.zeros(n, dtype=np.int8)
@@ -131,8 +139,8 @@ def build_org(seats: int, seed: int, p: SimParams = PARAMS) -> Org:
         spans = _spans(counts[tier], counts[tier + 1], p, gen) if tier + 1 < top else np.array([counts[tier]])
         group = np.repeat(np.arange(len(spans)), spans)
         s = starts[tier]
-        parent[s: s + counts[tier]] = starts[tier + 1] + group
-        tier_of[s: s + counts[tier]] = tier
+        parent[s : s + counts[tier]] = starts[tier + 1] + group
+        tier_of[s : s + counts[tier]] = tier
     tier_of[0] = top
     level = np.minimum(tier_of, 4).astype(np.int8)
     level[0] = 4
@@ -144,9 +152,20 @@ def build_org(seats: int, seed: int, p: SimParams = PARAMS) -> Org:
     critical[0] = True
     position = np.where(level >= 1, np.cumsum(level >= 1), 0).astype(np.int32)
     revenue_scale = 60_000.0 * (1.0 + level) ** 1.8 * np.exp(gen.normal(0, 0.3, n))
-    return Org(parent=parent, tier=tier_of, level=level, tier_ranges=ranges, unit=unit, region=region,
-               critical=critical, title=title, titles=titles, position=position,
-               revenue_scale=revenue_scale, units=units)
+    return Org(
+        parent=parent,
+        tier=tier_of,
+        level=level,
+        tier_ranges=ranges,
+        unit=unit,
+        region=region,
+        critical=critical,
+        title=title,
+        titles=titles,
+        position=position,
+        revenue_scale=revenue_scale,
+        units=units,
+    )
 
 
 def _units(parent, tier_of, ranges, top, gen, p) -> tuple[Units, np.ndarray]:
@@ -168,25 +187,34 @@ def _units(parent, tier_of, ranges, top, gen, p) -> tuple[Units, np.ndarray]:
         revenue[0] = revenue[0] or not revenue.any()
         revenue[-1] = revenue[-1] and not revenue.all()
     div_revenue = np.bincount(dep_division - 1, weights=revenue, minlength=n_div) > (
-        np.bincount(dep_division - 1, minlength=n_div) / 2)
+        np.bincount(dep_division - 1, minlength=n_div) / 2
+    )
     functions = [None] * n_dep
     for flag, pool in ((True, REVENUE_FUNCTIONS), (False, SUPPORT_FUNCTIONS)):
         members = np.flatnonzero(revenue == flag)
         picks = gen.permutation(len(pool))
         for k, i in enumerate(members):  # one loop over departments (tens), not people
             functions[i] = pool[picks[k % len(pool)]]
-    div_names = [DIVISION_NAMES[k % len(DIVISION_NAMES)] + ("" if k < len(DIVISION_NAMES) else
-                 f" {k // len(DIVISION_NAMES) + 1}") for k in gen.permutation(max(n_div, 1))[:n_div]]
+    div_names = [
+        DIVISION_NAMES[k % len(DIVISION_NAMES)]
+        + ("" if k < len(DIVISION_NAMES) else f" {k // len(DIVISION_NAMES) + 1}")
+        for k in gen.permutation(max(n_div, 1))[:n_div]
+    ]
     dep_names = _unique([f[0] for f in functions])
     names = (EXECUTIVE_OFFICE, *(f"{d} Division" for d in div_names), *dep_names)
     unit_parent = np.concatenate([[-1], np.zeros(n_div, np.int32), dep_division]).astype(np.int32)
     division = np.concatenate([[-1], 1 + np.arange(n_div), dep_division]).astype(np.int32)
     head = np.concatenate([[0], np.arange(div_lo, div_hi), np.arange(dep_lo, dep_hi)]).astype(np.int32)
     flags = np.concatenate([[False], div_revenue, revenue]).astype(bool)
-    units = Units(name=names, parent=unit_parent, head_slot=head, division=division, revenue=flags,
-                  label=("Executive", *div_names, *[f[0] for f in functions]),
-                  ic_title=("Executive Assistant", *(f"{d} Specialist" for d in div_names),
-                            *[f[1] for f in functions]))
+    units = Units(
+        name=names,
+        parent=unit_parent,
+        head_slot=head,
+        division=division,
+        revenue=flags,
+        label=("Executive", *div_names, *[f[0] for f in functions]),
+        ic_title=("Executive Assistant", *(f"{d} Specialist" for d in div_names), *[f[1] for f in functions]),
+    )
     return units, unit
 
 
@@ -202,16 +230,22 @@ def _unique(names: list[str]) -> list[str]:
 def _regions(parent, tier_of, unit, ranges, top, gen, p) -> np.ndarray:
     n_units = int(unit.max()) + 1
     home = gen.integers(0, len(REGIONS), n_units)
-    own = np.where(gen.random(len(parent)) < p.dominant_region_share, home[unit],
-                   gen.integers(0, len(REGIONS), len(parent))).astype(np.int8)
+    own = np.where(
+        gen.random(len(parent)) < p.dominant_region_share,
+        home[unit],
+        gen.integers(0, len(REGIONS), len(parent)),
+    ).astype(np.int8)
     lo, hi = ranges[0]
     own[lo:hi] = own[parent[lo:hi]]  # ICs work where their manager's team is
     return own
 
 
 def _titles(units: Units, unit: np.ndarray, level: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
-    titles = [LEVEL_TITLES[lv].format(f=units.label[u], ic=units.ic_title[u])
-              for u in range(len(units.label)) for lv in range(5)]
+    titles = [
+        LEVEL_TITLES[lv].format(f=units.label[u], ic=units.ic_title[u])
+        for u in range(len(units.label))
+        for lv in range(5)
+    ]
     code = (unit * 5 + level).astype(np.int32)
     titles.append(CEO_TITLE)
     code[0] = len(titles) - 1

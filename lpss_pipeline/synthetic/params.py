@@ -54,37 +54,37 @@ class SimParams:
     ready_share: float = 0.4  # of pool members at a review, share called ready
 
     # --- monthly metrics (performance.py) ---
-    goal_mean: float = 84.0
-    goal_slope: float = 22.0
-    goal_noise_sd: float = 9.0
-    survey_mean: float = 3.55
-    survey_slope: float = 0.4
-    survey_noise_sd: float = 0.3
+    goal_mean: float = 89.0
+    goal_slope: float = 13.0
+    goal_noise_sd: float = 7.0
+    survey_mean: float = 3.8
+    survey_slope: float = 0.28
+    survey_noise_sd: float = 0.2
     response_rate: float = 0.75
-    feedback_logit_mean: float = 1.4
-    feedback_logit_slope: float = 0.9
-    impact_mean: float = 3.15
-    impact_slope: float = 0.65
-    impact_noise_sd: float = 0.55
+    feedback_logit_mean: float = 2.3
+    feedback_logit_slope: float = 0.7
+    impact_mean: float = 3.75
+    impact_slope: float = 0.45
+    impact_noise_sd: float = 0.45
     revenue_growth: float = 0.06  # yearly growth of revenue targets
     revenue_perf_slope: float = 0.1
     revenue_noise_sd: float = 0.08
     deal_size: float = 25_000.0
-    poor_month_perf: float = -1.0  # a leader below this gets a leadership review
+    poor_month_perf: float = -0.6  # a leader below this gets a leadership review
     review_on_time: float = 0.7  # held within 48 hours of the alert; late below; never the rest
     review_late: float = 0.2
 
     # --- development (development.py, mentoring.py) ---
     required_extra_prob: float = 0.3  # 1 + Binomial(2, p) required courses a quarter
     optional_prob: float = 0.08  # an optional course a month
-    training_complete_logit: float = 2.2
-    training_on_time_logit: float = 1.6
+    training_complete_logit: float = 3.0
+    training_on_time_logit: float = 2.4
     milestone_prob: float = 0.3  # a new IDP milestone a month
     milestone_complete_logit: float = 1.9
     milestone_on_time_logit: float = 1.3
     mentee_start_prob: float = 0.08  # a month, for bench candidates and L1-L2 leaders without a mentor
     mentee_initial_share: float = 0.45  # already paired when the window opens
-    session_complete_logit: float = 2.0
+    session_complete_logit: float = 2.6
     session_missed_share: float = 0.6  # of sessions not completed; the rest are cancelled
     scheduled_horizon_days: int = 14  # future sessions the HRIS already holds at export time
 

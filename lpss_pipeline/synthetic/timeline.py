@@ -41,6 +41,8 @@ class Stream(IntEnum):
     REVENUE = 14
     LEADERSHIP_REVIEWS = 15
     SUCCESSION = 16
+    SESSIONS_AHEAD = 17
+    CRM_EXPORT = 18
 
 
 def rng(seed: int, stream: Stream, month: int | None = None) -> np.random.Generator:
