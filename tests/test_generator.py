@@ -11,29 +11,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 import pytest
 
 from lpss_pipeline.contract import ENTITIES, MANIFEST_NAME, entities_of, entity
 from lpss_pipeline.contract.hris import READINESS_BANDS
+from lpss_pipeline.synthetic.batch_writer import ARROW_TYPES
 from lpss_pipeline.synthetic.generate import generate_history, generate_next_month
 from lpss_pipeline.synthetic.org import build_org
 from lpss_pipeline.synthetic.vocabulary import competency_framework_path
 
 EMPLOYEES, MONTHS, SEED = 300, 24, 7
 AS_OF, NEXT_AS_OF = date(2026, 6, 15), date(2026, 7, 15)
-ARROW = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-    "month": pa.date32(),
-    "quarter": pa.date32(),
-    "timestamp": pa.timestamp("s", "UTC"),
-}
 
 
 def _history(root: Path, months: int = MONTHS, as_of: date = AS_OF) -> list[Path]:
@@ -51,7 +41,7 @@ def read_batch(folder: Path) -> dict[str, pd.DataFrame]:
         if not path.exists():
             continue
         convert = pa_csv.ConvertOptions(
-            column_types={c.name: ARROW[c.type] for c in e.columns},
+            column_types={c.name: ARROW_TYPES[c.type] for c in e.columns},
             strings_can_be_null=True,
             quoted_strings_can_be_null=False,
         )

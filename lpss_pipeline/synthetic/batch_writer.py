@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from lpss_pipeline.contract import BATCH_ID_FORMAT, MANIFEST_NAME, entity
 from lpss_pipeline.ingestion.landing import file_sha256
 
-_ARROW_TYPES = {
+ARROW_TYPES = {
     "string": pa.string(),
     "integer": pa.int64(),
     "number": pa.float64(),
@@ -45,7 +45,7 @@ def conform(system: str, name: str, table: pa.Table) -> pa.Table:
             f"{system}/{name}: columns do not match the contract "
             f"(missing {sorted(missing)}, extra {sorted(extra)})"
         )
-    arrays = [table.column(c.name).cast(_ARROW_TYPES[c.type]) for c in declared.columns]
+    arrays = [table.column(c.name).cast(ARROW_TYPES[c.type]) for c in declared.columns]
     return pa.table(arrays, names=list(declared.column_names))
 
 
