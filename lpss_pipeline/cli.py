@@ -145,7 +145,8 @@ def demo(
     _print_summary(settings)
     console.print(
         f"\nWarehouse: {settings.warehouse_path}\nLanding zone: {settings.landing_dir}\n"
-        "Dagster UI (lineage, runs, sensors): [bold]uv run lpss ui[/], then open http://127.0.0.1:3000"
+        "Dagster UI (lineage, runs, sensors): [bold]make ui[/] (or .venv/bin/lpss ui), then open "
+        "http://127.0.0.1:3000"
     )
     raise typer.Exit(0 if ok else 1)
 
