@@ -1,25 +1,30 @@
 """The lpss Dagster code location: assets, jobs, sensors and resources, assembled."""
 
-from __future__ import annotations
-
 import dagster as dg
+from dagster_dbt import DbtCliResource
 
+from lpss_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_project, lpss_dbt_models
 from lpss_pipeline.assets.ingest import ingest_assets
+from lpss_pipeline.assets.publish import published_marts
 from lpss_pipeline.jobs import ingest_job, pipeline_job
 from lpss_pipeline.resources import LandingZoneResource, WarehouseResource
 from lpss_pipeline.sensors import export_batch_sensor
 from lpss_pipeline.settings import load_settings
 
 settings = load_settings()
+settings.export_env()
 
 defs = dg.Definitions(
-    assets=[*ingest_assets],
+    assets=[*ingest_assets, lpss_dbt_models, published_marts],
     jobs=[ingest_job, pipeline_job],
     sensors=[export_batch_sensor],
     resources={
-        "warehouse": WarehouseResource(path=str(settings.warehouse_path)),
+        "warehouse": WarehouseResource(
+            path=str(settings.warehouse_path), published_path=str(settings.published_path)
+        ),
         "landing": LandingZoneResource(
             landing_dir=str(settings.landing_dir), receipts_dir=str(settings.receipts_dir)
         ),
+        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     },
 )

@@ -47,6 +47,11 @@ class Settings:
         return self.home / "warehouse.duckdb"
 
     @property
+    def published_path(self) -> Path:
+        """The copy of the marts that BI tools and the dashboard read."""
+        return self.published_dir / "lpss_marts.duckdb"
+
+    @property
     def quarantine_dir(self) -> Path:
         return self.home / "quarantine"
 
@@ -86,7 +91,13 @@ class Settings:
         if not target.exists() or target.read_text() != config:
             target.write_text(config)
         os.environ["DAGSTER_HOME"] = str(self.dagster_home)
+        self.export_env()
         return self
+
+    def export_env(self) -> None:
+        """Absolute paths for child processes (dbt reads ``LPSS_WAREHOUSE_PATH`` in profiles.yml)."""
+        os.environ["LPSS_HOME"] = str(self.home)
+        os.environ["LPSS_WAREHOUSE_PATH"] = str(self.warehouse_path)
 
 
 def load_settings() -> Settings:

@@ -18,7 +18,9 @@ BATCH = "2026-03-01T060000Z"
 @pytest.fixture
 def resources(tmp_path):
     return {
-        "warehouse": WarehouseResource(path=str(tmp_path / "warehouse.duckdb")),
+        "warehouse": WarehouseResource(
+            path=str(tmp_path / "warehouse.duckdb"), published_path=str(tmp_path / "published.duckdb")
+        ),
         "landing": LandingZoneResource(
             landing_dir=str(tmp_path / "landing"), receipts_dir=str(tmp_path / "receipts")
         ),

@@ -15,6 +15,7 @@ class WarehouseResource(dg.ConfigurableResource):
     open connection in any other process makes dbt (and every other writer) fail to lock the file."""
 
     path: str
+    published_path: str
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -1,0 +1,2 @@
+-- Promotions. Columns, kind and key: lpss_pipeline/contract.
+{{ stage('hris', 'promotions') }}

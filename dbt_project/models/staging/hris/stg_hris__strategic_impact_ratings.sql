@@ -1,0 +1,2 @@
+-- Quarterly strategic-impact ratings of leaders. Columns, kind and key: lpss_pipeline/contract.
+{{ stage('hris', 'strategic_impact_ratings') }}

@@ -1,0 +1,80 @@
+"""dbt models, seeds, snapshots and tests as Dagster assets and asset checks.
+
+dagster-dbt builds the asset graph from dbt's manifest, so the manifest must exist before the
+definitions import; it is (re)parsed here when missing or older than any project file.
+"""
+
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from lpss_pipeline.assets.ingest import WAREHOUSE_POOL
+from lpss_pipeline.settings import DBT_PROJECT_DIR
+
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "snapshots", "macros", "tests")
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def _newest_project_file() -> float:
+    newest = 0.0
+    for name in PROJECT_FILES:
+        path = DBT_PROJECT_DIR / name
+        paths = [path] if path.is_file() else path.rglob("*") if path.is_dir() else []
+        newest = max([newest, *(p.stat().st_mtime for p in paths)])
+    return newest
+
+
+def ensure_manifest() -> Path:
+    """Run ``dbt parse`` when the manifest is missing or stale; return its path."""
+    manifest = dbt_project.manifest_path
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_project_file():
+        subprocess.run(
+            [
+                DBT_EXECUTABLE,
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+            ],
+            check=True,
+            cwd=DBT_PROJECT_DIR,
+        )
+    return manifest
+
+
+class LpssDbtTranslator(DagsterDbtTranslator):
+    """Asset keys ``[schema, name]`` (e.g. ``marts/fct_leader_scorecards``), groups by layer."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return super().get_asset_key(dbt_resource_props)  # meta.dagster.asset_key: raw/<system>/<entity>
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        groups = {"seed": "configuration", "snapshot": "history"}
+        if dbt_resource_props["resource_type"] in groups:
+            return groups[dbt_resource_props["resource_type"]]
+        return dbt_resource_props["fqn"][1]  # models/<layer>/...: staging, intermediate, marts
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=dbt_project,
+    dagster_dbt_translator=LpssDbtTranslator(),
+    pool=WAREHOUSE_POOL,
+)
+def lpss_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    """`dbt build`: seeds, snapshots, models and their tests, in dependency order."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+MART_KEYS = [k for k in lpss_dbt_models.keys if k.path[0] == "marts"]

@@ -1,0 +1,119 @@
+"""The dbt side of the export contract, rendered from the one declaration in this package.
+
+dbt reads YAML, so the sources (with ``meta.dagster.asset_key`` for lineage) and the staging
+models' column tests are generated from the contract rather than written twice. Regenerate with
+``python -m lpss_pipeline.contract.dbt_yaml`` after changing the contract; a test fails while
+the files in ``dbt_project/models/staging/`` are stale.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from lpss_pipeline.contract import SYSTEMS, Column, Entity, entities_of
+from lpss_pipeline.settings import DBT_PROJECT_DIR
+
+HEADER = (
+    "# Generated from lpss_pipeline/contract by `python -m lpss_pipeline.contract.dbt_yaml`; do not edit.\n"
+)
+STAGING_DIR = DBT_PROJECT_DIR / "models" / "staging"
+
+
+def _source_table(e: Entity) -> dict:
+    return {
+        "name": e.name,
+        "identifier": e.raw_table,
+        "description": f"{e.description} Append-only raw rows of every loaded batch ({e.kind}).",
+        "meta": {"dagster": {"asset_key": e.asset_key}, "lpss": {"kind": e.kind, "key": list(e.key)}},
+        "columns": [
+            {"name": c.name, "description": c.description, "data_type": c.duckdb_type} for c in e.columns
+        ],
+    }
+
+
+def sources_yaml(system: str) -> str:
+    body = {
+        "version": 2,
+        "sources": [
+            {
+                "name": system,
+                "schema": "raw",
+                "description": f"{system.upper()} export batches loaded by lpss ingestion "
+                f"(LPSS_HOME/landing/{system}).",
+                "tables": [_source_table(e) for e in entities_of(system)],
+            }
+        ],
+    }
+    return HEADER + yaml.safe_dump(body, sort_keys=False, width=110)
+
+
+def _column_tests(e: Entity, c: Column) -> list:
+    tests: list = []
+    if not c.nullable:
+        tests.append("not_null")
+    if e.key == (c.name,):
+        tests.append("unique")
+    if c.allowed:
+        tests.append({"accepted_values": {"arguments": {"values": list(c.allowed)}}})
+    if c.min is not None or c.max is not None:
+        bounds = {k: v for k, v in (("min_value", c.min), ("max_value", c.max)) if v is not None}
+        tests.append({"value_between": {"arguments": bounds}})
+    if c.references and c.references.system == e.system:
+        ref = f"stg_{e.system}__{c.references.entity}"
+        tests.append(
+            {
+                "relationships": {
+                    "arguments": {"to": f"ref('{ref}')", "field": c.references.column},
+                    "config": {"severity": "warn"},
+                }
+            }
+        )
+    return tests
+
+
+def _staging_model(e: Entity) -> dict:
+    model: dict = {
+        "name": f"stg_{e.system}__{e.name}",
+        "description": f"{e.description} One row per {', '.join(e.key)}: "
+        + (
+            "the latest loaded batch's full state."
+            if e.kind == "snapshot"
+            else "the row of the latest batch."
+        ),
+        "columns": [],
+    }
+    if len(e.key) > 1:
+        model["data_tests"] = [{"unique_combination": {"arguments": {"columns": list(e.key)}}}]
+    for c in e.columns:
+        column = {"name": c.name, "description": c.description}
+        tests = _column_tests(e, c)
+        if tests:
+            column["data_tests"] = tests
+        model["columns"].append(column)
+    return model
+
+
+def staging_models_yaml(system: str) -> str:
+    body = {"version": 2, "models": [_staging_model(e) for e in entities_of(system)]}
+    return HEADER + yaml.safe_dump(body, sort_keys=False, width=110)
+
+
+def rendered_files() -> dict[Path, str]:
+    files = {}
+    for system in SYSTEMS:
+        files[STAGING_DIR / system / f"_{system}__sources.yml"] = sources_yaml(system)
+        files[STAGING_DIR / system / f"_{system}__models.yml"] = staging_models_yaml(system)
+    return files
+
+
+def main() -> None:
+    for path, text in rendered_files().items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        print(f"wrote {path.relative_to(DBT_PROJECT_DIR.parent)}")
+
+
+if __name__ == "__main__":
+    main()
