@@ -1,0 +1,16 @@
+-- The version of the scorecard configuration: a hash of the categories, metric catalogue and
+-- bands seeds, so any edit by HR yields a new version that every scorecard row carries.
+-- Grain: one row.
+with content as (
+    select string_agg(row_text, '|' order by row_text) as text
+    from (
+        select 'category:' || category || ':' || weight as row_text from {{ ref('scorecard_categories') }}
+        union all
+        select concat_ws(':', 'metric', metric_id, category, weight_in_category, floor, target, applies_to)
+        from {{ ref('scorecard_metrics') }}
+        union all
+        select concat_ws(':', 'band', band, min_composite, max_composite) from {{ ref('score_bands') }}
+    )
+)
+
+select 'cfg-' || left(md5(text), 12) as config_version from content
