@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lpss_pipeline.settings import PROJECT_ROOT, Settings, load_settings
+from lpss_pipeline.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, load_settings
 
 app = typer.Typer(
     help="lpss: Leadership Performance & Succession System.", no_args_is_help=True, add_completion=False
@@ -143,8 +144,11 @@ def demo(
         )
     ok = _run(settings, "pipeline_job", verbose=False)
     _print_summary(settings)
+    _print_kpis(settings)
     console.print(
-        f"\nWarehouse: {settings.warehouse_path}\nLanding zone: {settings.landing_dir}\n"
+        f"\nPublished marts (for BI tools): {settings.published_path}\n"
+        f"Warehouse: {settings.warehouse_path}\nLanding zone: {settings.landing_dir}\n"
+        "dbt docs (models, tests, lineage): [bold].venv/bin/lpss docs[/]\n"
         "Dagster UI (lineage, runs, sensors): [bold]make ui[/] (or .venv/bin/lpss ui), then open "
         "http://127.0.0.1:3000"
     )
@@ -166,6 +170,45 @@ def ui(
     os.execve(cmd[0], cmd, env)  # become dagster dev: signals sent to this pid reach it directly
 
 
+@app.command()
+def docs(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8080, help="Port of the dbt docs site."),
+) -> None:
+    """Generate the dbt docs (models, columns, tests, lineage, exposures) and serve them."""
+    settings = _settings()
+    dbt = str(Path(sys.executable).with_name("dbt"))
+    project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    if subprocess.call([dbt, "docs", "generate", *project], cwd=DBT_PROJECT_DIR) != 0:
+        raise typer.Exit(1)
+    console.print(f"dbt docs on http://{host}:{port} (Ctrl-C to stop); warehouse {settings.warehouse_path}")
+    os.chdir(DBT_PROJECT_DIR)
+    cmd = [dbt, "docs", "serve", *project, "--host", host, "--port", str(port), "--no-browser"]
+    os.execv(cmd[0], cmd)
+
+
+def _table(title: str, *columns: str) -> Table:
+    """A rich table; a column named ">x" is right-aligned."""
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column.lstrip(">"), justify="right" if column.startswith(">") else "left")
+    return table
+
+
+def _print_kpis(settings: Settings) -> None:
+    from lpss_pipeline.summary import headline_kpis
+
+    rows = headline_kpis(settings)
+    if not rows:
+        return
+    table = _table("Headline KPIs (organisation, latest period)", "KPI", "period", ">value", ">target", "")
+    for kpi_id, period, value, target, meets, unit, _population in rows:
+        mark = "" if meets is None else "[green]met[/]" if meets else "[red]not met[/]"
+        shown = f"{value:,.1f}{'%' if unit == 'percent' else ''}"
+        table.add_row(kpi_id, f"{period:%Y-%m}", shown, "" if target is None else f"{target:,.1f}", mark)
+    console.print(table)
+
+
 def _print_summary(settings: Settings) -> None:
     from lpss_pipeline.summary import summarize
 
@@ -177,16 +220,12 @@ def _print_summary(settings: Settings) -> None:
     if summary is None:
         console.print("No warehouse yet: run [bold]lpss ingest[/] or [bold]lpss run[/].")
         return
-    batches = Table(title="Export batches")
-    for column in ("system", "batch", "status", "when", "rows"):
-        batches.add_column(column)
+    batches = _table("Export batches", "system", "batch", "status", "when", ">rows")
     for system, batch_id, state, when, rows in summary.batches:
         total = sum(json.loads(rows).values()) if rows else 0
         colour = "green" if state == "loaded" else "red"
         batches.add_row(system, batch_id, f"[{colour}]{state}[/]", f"{when:%Y-%m-%d %H:%M:%S}", f"{total:,}")
-    tables = Table(title="Raw tables")
-    for column, justify in (("table", "left"), ("rows", "right"), ("batches", "right")):
-        tables.add_column(column, justify=justify)
+    tables = _table("Raw tables", "table", ">rows", ">batches")
     for name, rows, n_batches in summary.tables:
         tables.add_row(name, f"{rows:,}", str(n_batches))
     console.print(batches, tables)

@@ -6,8 +6,9 @@ from dagster_dbt import DbtCliResource
 from lpss_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_project, lpss_dbt_models
 from lpss_pipeline.assets.ingest import ingest_assets
 from lpss_pipeline.assets.publish import published_marts
-from lpss_pipeline.jobs import ingest_job, pipeline_job
+from lpss_pipeline.jobs import ingest_job, pipeline_job, succession_job
 from lpss_pipeline.resources import LandingZoneResource, WarehouseResource
+from lpss_pipeline.schedules import schedules
 from lpss_pipeline.sensors import export_batch_sensor
 from lpss_pipeline.settings import load_settings
 
@@ -16,7 +17,8 @@ settings.export_env()
 
 defs = dg.Definitions(
     assets=[*ingest_assets, lpss_dbt_models, published_marts],
-    jobs=[ingest_job, pipeline_job],
+    jobs=[ingest_job, pipeline_job, succession_job],
+    schedules=schedules,
     sensors=[export_batch_sensor],
     resources={
         "warehouse": WarehouseResource(

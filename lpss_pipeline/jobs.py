@@ -1,8 +1,14 @@
-"""Jobs: what a person or a sensor can launch."""
+"""Jobs: what a person, a schedule or a sensor can launch."""
 
 from __future__ import annotations
 
 import dagster as dg
+from dagster_dbt import build_dbt_asset_selection
+
+from lpss_pipeline.assets.dbt import lpss_dbt_models
+
+PUBLISHED = dg.AssetSelection.groups("publishing")
+SUCCESSION_MARTS = "+fct_succession_coverage +fct_succession_bench_strength +fct_leadership_bench"
 
 ingest_job = dg.define_asset_job(
     "ingest_job",
@@ -13,5 +19,12 @@ ingest_job = dg.define_asset_job(
 pipeline_job = dg.define_asset_job(
     "pipeline_job",
     selection=dg.AssetSelection.all(),
-    description="Ingest new batches, then materialize everything downstream.",
+    description="Ingest new batches, build every model with its tests, publish the marts.",
+)
+
+succession_job = dg.define_asset_job(
+    "succession_job",
+    selection=build_dbt_asset_selection([lpss_dbt_models], dbt_select=SUCCESSION_MARTS) | PUBLISHED,
+    description="Rebuild succession coverage, bench strength and the bench tracker from loaded data, "
+    "with their tests, and republish.",
 )

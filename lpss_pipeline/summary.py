@@ -49,3 +49,24 @@ def summarize(settings: Settings) -> WarehouseSummary | None:
         return WarehouseSummary(batches, tables)
     finally:
         con.close()
+
+
+HEADLINE_SQL = """
+    SELECT k.kpi_id, k.period_start, k.value, k.target, k.meets_target, k.unit, k.population
+    FROM marts.fct_kpis AS k
+    WHERE k.cut = 'organisation' AND k.value IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY k.kpi_id ORDER BY k.period_start DESC) = 1
+    ORDER BY k.kpi_id
+"""
+
+
+def headline_kpis(settings: Settings) -> list[tuple]:
+    """Latest organisation-wide value of every KPI, read from the published marts (never the warehouse)."""
+    if not settings.published_path.exists():
+        return []
+    con = duckdb.connect(str(settings.published_path), read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        return con.execute(HEADLINE_SQL).fetchall() if "fct_kpis" in tables else []
+    finally:
+        con.close()
