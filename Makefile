@@ -28,7 +28,7 @@ demo: install
 test: install
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run pytest -n 2 $(PYTEST_ARGS)
+	$(UV) run pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(UV) run ruff check .

@@ -48,6 +48,58 @@ def test_demo_fills_every_raw_table_and_prints_a_summary(demo_home):
     assert list((home / "synthetic_truth").iterdir())
 
 
+def published(home: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(home / "published" / "lpss_marts.duckdb"), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_demo_publishes_every_mart_with_plausible_figures(demo_home):
+    from tests.test_definitions import EXPECTED_MARTS
+
+    home, out = demo_home
+    tables = {
+        r[0] for r in published(home, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'")
+    }
+    assert tables >= EXPECTED_MARTS
+    for table in sorted(EXPECTED_MARTS):
+        assert published(home, f"SELECT count(*) FROM marts.{table}")[0][0] > 0, table
+    bands = dict(published(home, "SELECT band, count(*) FROM marts.fct_leader_scorecards GROUP BY 1"))
+    assert {"on_track", "needs_development", "intervention"} <= set(bands)
+    [(coverage,)] = published(
+        home, "SELECT avg(has_ready_now_successor::int) FROM marts.fct_succession_coverage"
+    )
+    assert 0 < coverage < 1
+    cuts = {r[0] for r in published(home, "SELECT DISTINCT cut FROM marts.fct_kpis")}
+    assert cuts == {"organisation", "department", "region", "level"}
+    assert "Headline KPIs" in out and "leadership_effectiveness_score" in out
+
+
+def test_a_run_completes_while_another_process_holds_the_published_file(demo_home):
+    home, _ = demo_home
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_OPEN, str(home / "published" / "lpss_marts.duckdb")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        result = lpss(home, "run")
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert holder.poll() is None
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+HOLD_OPEN = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("SELECT count(*) FROM marts.fct_leader_scorecards").fetchone()
+print("holding", flush=True)
+time.sleep(300)
+"""
+
+
 def test_ingesting_again_adds_no_row(demo_home):
     home, _ = demo_home
     before = raw_counts(home)

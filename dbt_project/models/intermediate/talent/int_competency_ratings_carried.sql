@@ -1,0 +1,78 @@
+-- Every assessed person's latest rating in each competency, carried forward month by month
+-- (grain: person x month x competency). Assessments rotate a third of the framework each month,
+-- so a month's full profile is the latest rating of each competency. Months run from the
+-- person's first assessment to the as-of month, while employed (int_employee_months); a
+-- competency appears from the month of its own first rating. Competencies not in the framework
+-- are ignored.
+with framework as (
+    select competency_id from {{ ref('competency_framework') }}
+),
+
+assessments as (
+    select a.employee_id, a.month, a.competency_id, a.rating
+    from {{ ref('stg_hris__competency_assessments') }} as a
+    inner join framework as f on f.competency_id = a.competency_id
+),
+
+employee_months as (
+    select employee_id, month_start, leadership_level
+    from {{ ref('int_employee_months') }}
+),
+
+first_rated as (
+    select employee_id, competency_id, min(month) as first_rated_month
+    from assessments
+    group by employee_id, competency_id
+),
+
+first_assessed as (
+    select employee_id, min(first_rated_month) as first_assessed_month
+    from first_rated
+    group by employee_id
+),
+
+person_months as (
+    select em.employee_id, em.month_start, em.leadership_level
+    from employee_months as em
+    inner join first_assessed as fa
+        on fa.employee_id = em.employee_id
+        and em.month_start >= fa.first_assessed_month
+),
+
+grid as (
+    select pm.employee_id, pm.month_start, pm.leadership_level, fr.competency_id
+    from person_months as pm
+    inner join first_rated as fr
+        on fr.employee_id = pm.employee_id
+        and fr.first_rated_month <= pm.month_start
+),
+
+carried as (
+    select
+        grid.employee_id,
+        grid.month_start as month,
+        grid.competency_id,
+        grid.leadership_level,
+        a.rating,
+        a.month as rated_month
+    from grid
+    asof inner join assessments as a
+        on a.employee_id = grid.employee_id
+        and a.competency_id = grid.competency_id
+        and grid.month_start >= a.month
+),
+
+final as (
+    select
+        employee_id,
+        month,
+        competency_id,
+        leadership_level,
+        rating,
+        rated_month,
+        rated_month = month as rated_in_month,
+        cast(datediff('month', rated_month, month) as integer) as months_since_rated
+    from carried
+)
+
+select * from final

@@ -1,0 +1,62 @@
+-- The master bench tracker (SPEC section 7). Grain: target level x candidate x month; the
+-- candidates for target level L are the people at level L-1 in fct_promotion_readiness (leaders
+-- at levels 1-3, and level-0 bench candidates for level 1). bench_rank orders each target level's
+-- candidates in a month by readiness_pct, then competency_avg, then composite_score (each
+-- highest first, missing last), then employee_id. Development progress: idp_on_schedule_pct =
+-- IDP milestones completed on or before their due date among those due by the month's last
+-- observed day (all time; null when none due yet). promotion_probability stays null until the
+-- readiness model exists.
+with readiness as (
+    select * from {{ ref('fct_promotion_readiness') }}
+),
+
+employee_months as (
+    select employee_id, month_start, observed_through from {{ ref('int_employee_months') }}
+),
+
+milestones as (
+    select employee_id, due_date, completed_on from {{ ref('stg_hris__idp_milestones') }}
+),
+
+idp_progress as (
+    select
+        r.employee_id,
+        r.month,
+        count(*) as idp_milestones_due,
+        count(*) filter (where m.completed_on <= m.due_date) as idp_milestones_on_schedule
+    from readiness as r
+    inner join employee_months as em on em.employee_id = r.employee_id and em.month_start = r.month
+    inner join milestones as m on m.employee_id = r.employee_id and m.due_date <= em.observed_through
+    group by r.employee_id, r.month
+),
+
+final as (
+    select
+        r.month,
+        r.target_level,
+        r.employee_id,
+        row_number() over (
+            partition by r.month, r.target_level
+            order by r.readiness_pct desc nulls last, r.competency_avg desc nulls last,
+                r.composite_score desc nulls last, r.employee_id
+        ) as bench_rank,
+        r.readiness_pct,
+        r.composite_score,
+        r.competency_avg,
+        r.promotion_probability,
+        r.model_version,
+        coalesce(i.idp_milestones_due, 0) as idp_milestones_due,
+        coalesce(i.idp_milestones_on_schedule, 0) as idp_milestones_on_schedule,
+        100.0 * i.idp_milestones_on_schedule / i.idp_milestones_due as idp_on_schedule_pct,
+        r.band,
+        r.expectations_met_pct,
+        r.months_to_ready,
+        r.leadership_level,
+        r.department_id,
+        r.region,
+        count(*) over (partition by r.month, r.target_level) as candidates
+    from readiness as r
+    left join idp_progress as i on i.employee_id = r.employee_id and i.month = r.month
+)
+
+select * from final

@@ -1,0 +1,94 @@
+-- Every promotion checked against the readiness standard (SPEC section 5). Grain: promotion
+-- (employee_id, effective_date). The scorecard used is the one of the last full month before
+-- the effective date's month. was_assessed_ready: an assessed_ready readiness assessment with
+-- target_level >= to_level, on or before the effective date and after the effective date minus
+-- promotion_window_months. met_standard: band_at_promotion = 'on_track' and was_assessed_ready;
+-- for promotions from level 0 (bench candidates have no scorecard) met_standard =
+-- was_assessed_ready. A leader without a complete scorecard that month does not meet it.
+-- days_from_first_ready_to_promotion counts from the first ready assessment for the level (target
+-- >= to_level) since the person's previous promotion; the level's standard comes from
+-- leadership_levels. is_window_observed says whether the whole window lies inside the exports.
+with parameters as (
+    select cast(value as integer) as window_months
+    from {{ ref('lpss_parameters') }}
+    where parameter = 'promotion_window_months'
+),
+
+calendar as (
+    select min(month_start) as first_month from {{ ref('int_reporting_calendar') }}
+),
+
+promotions as (
+    select
+        employee_id,
+        effective_date,
+        from_level,
+        to_level,
+        position_id,
+        lag(effective_date) over (partition by employee_id order by effective_date) as previous_promotion_date
+    from {{ ref('stg_hris__promotions') }}
+),
+
+scorecards as (
+    select employee_id, month, composite_score, band from {{ ref('fct_leader_scorecards') }}
+),
+
+ready_assessments as (
+    select employee_id, assessed_on, target_level
+    from {{ ref('stg_hris__readiness_assessments') }}
+    where assessed_ready
+),
+
+levels as (
+    select leadership_level, time_to_promotion_standard_days from {{ ref('leadership_levels') }}
+),
+
+readiness_checked as (
+    select
+        p.employee_id,
+        p.effective_date,
+        bool_or(ra.assessed_on > p.effective_date - to_months(w.window_months)) as was_assessed_ready,
+        min(ra.assessed_on) filter (
+            where p.previous_promotion_date is null or ra.assessed_on > p.previous_promotion_date
+        ) as first_ready_on
+    from promotions as p
+    cross join parameters as w
+    inner join ready_assessments as ra
+        on ra.employee_id = p.employee_id
+        and ra.target_level >= p.to_level
+        and ra.assessed_on <= p.effective_date
+    group by p.employee_id, p.effective_date
+),
+
+final as (
+    select
+        p.employee_id,
+        p.effective_date,
+        p.from_level,
+        p.to_level,
+        s.composite_score as composite_at_promotion,
+        s.band as band_at_promotion,
+        coalesce(r.was_assessed_ready, false) as was_assessed_ready,
+        case
+            when p.from_level = 0 then coalesce(r.was_assessed_ready, false)
+            else coalesce(s.band = 'on_track', false) and coalesce(r.was_assessed_ready, false)
+        end as met_standard,
+        cast(date_trunc('month', p.effective_date) - interval 1 month as date) as scorecard_month,
+        r.first_ready_on,
+        cast(datediff('day', r.first_ready_on, p.effective_date) as integer) as days_from_first_ready_to_promotion,
+        l.time_to_promotion_standard_days,
+        datediff('day', r.first_ready_on, p.effective_date) <= l.time_to_promotion_standard_days
+            as within_time_standard,
+        p.effective_date - to_months(w.window_months) >= c.first_month as is_window_observed,
+        p.position_id
+    from promotions as p
+    cross join parameters as w
+    cross join calendar as c
+    left join scorecards as s
+        on s.employee_id = p.employee_id
+        and s.month = cast(date_trunc('month', p.effective_date) - interval 1 month as date)
+    left join readiness_checked as r on r.employee_id = p.employee_id and r.effective_date = p.effective_date
+    left join levels as l on l.leadership_level = p.to_level
+)
+
+select * from final
