@@ -178,7 +178,15 @@ def docs(
     """Generate the dbt docs (models, columns, tests, lineage, exposures) and serve them."""
     settings = _settings()
     dbt = str(Path(sys.executable).with_name("dbt"))
-    project = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    target = settings.home / "dbt_docs"  # generated files stay under LPSS_HOME, out of the repo
+    project = [
+        "--project-dir",
+        str(DBT_PROJECT_DIR),
+        "--profiles-dir",
+        str(DBT_PROJECT_DIR),
+        "--target-path",
+        str(target),
+    ]
     if subprocess.call([dbt, "docs", "generate", *project], cwd=DBT_PROJECT_DIR) != 0:
         raise typer.Exit(1)
     console.print(f"dbt docs on http://{host}:{port} (Ctrl-C to stop); warehouse {settings.warehouse_path}")

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from lpss_pipeline.contract import ENTITIES
+from tests.servers import free_port, serving, wait_for
 
 LPSS = str(Path(sys.executable).with_name("lpss"))
 
@@ -98,6 +99,17 @@ con.execute("SELECT count(*) FROM marts.fct_leader_scorecards").fetchone()
 print("holding", flush=True)
 time.sleep(300)
 """
+
+
+def test_lpss_docs_serves_the_dbt_site(demo_home):
+    home, _ = demo_home
+    port = free_port()
+    env = {**os.environ, "LPSS_HOME": str(home)}
+    with serving([LPSS, "docs", "--port", str(port)], env) as proc:
+        page = wait_for(proc, f"http://127.0.0.1:{port}/index.html", timeout=180)
+        assert "dbt" in page.lower()
+        catalog = wait_for(proc, f"http://127.0.0.1:{port}/catalog.json", timeout=10)
+        assert "fct_leader_scorecards" in catalog
 
 
 def test_ingesting_again_adds_no_row(demo_home):
