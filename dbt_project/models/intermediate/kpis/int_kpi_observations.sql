@@ -72,10 +72,11 @@ development_completion as (
         coalesce(pm.leadership_level, p.leadership_level),
         case when m.status = 'completed_on_time' then 1.0 else 0.0 end, 1.0, null
     from {{ ref('fct_idp_milestones') }} as m
+    cross join calendar
     inner join people as p on p.employee_id = m.employee_id
     left join person_months as pm
         on pm.employee_id = m.employee_id and pm.month_start = date_trunc('month', m.due_date)
-    where m.status <> 'open'
+    where m.status <> 'open' and m.due_date <= calendar.as_of_date  -- early completions count when due
 ),
 
 mentorship as (
