@@ -112,7 +112,7 @@ def run(verbose: bool = typer.Option(False, help="Show Dagster's own log lines."
 
 @app.command()
 def status() -> None:
-    """Show loaded and refused batches and the rows of every raw table."""
+    """Show loaded and quarantined batches and the rows of every raw table."""
     _print_summary(_settings())
 
 
@@ -168,6 +168,52 @@ def ui(
     console.print(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
     os.chdir(PROJECT_ROOT)
     os.execve(cmd[0], cmd, env)  # become dagster dev: signals sent to this pid reach it directly
+
+
+@app.command()
+def quality() -> None:
+    """Print the latest data-integrity results, recent findings and quarantined batches."""
+    from lpss_pipeline.summary import quality_report
+
+    settings = _settings()
+    report = quality_report(settings)
+    if report is None:
+        console.print("No data-integrity results yet: run [bold]lpss run[/].")
+        raise typer.Exit(0)
+    latest = _table(
+        "Latest data-integrity check per entity",
+        "system",
+        "entity",
+        "batch",
+        "status",
+        ">expectations",
+        ">blocking",
+        ">warnings",
+        "checked at",
+    )
+    colours = {"passed": "green", "warning": "yellow", "failed": "red"}
+    for system, entity, batch, state, n, blocking, warnings, when in report["latest"]:
+        latest.add_row(
+            system,
+            entity,
+            batch,
+            f"[{colours[state]}]{state}[/]",
+            str(n),
+            str(blocking),
+            str(warnings),
+            f"{when:%Y-%m-%d %H:%M}",
+        )
+    console.print(latest)
+    for system, batch, blocking, message in report["findings"]:
+        console.print(
+            ("[red]BLOCKING[/] " if blocking else "[yellow]warning[/] ") + f"{system}/{batch}: ", end=""
+        )
+        console.print(message, markup=False, highlight=False)
+    quarantined = _table("Quarantined batches", "system", "batch", "stage", "when", "folder")
+    for system, batch, stage, when, folder in report["quarantined"]:
+        quarantined.add_row(system, batch, stage, f"{when:%Y-%m-%d %H:%M}", folder)
+    console.print(quarantined)
+    console.print(f"Data Docs: {settings.data_docs_dir / 'index.html'}")
 
 
 @app.command()

@@ -6,8 +6,10 @@ from dagster_dbt import DbtCliResource
 from lpss_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_project, lpss_dbt_models
 from lpss_pipeline.assets.ingest import ingest_assets
 from lpss_pipeline.assets.publish import published_marts
-from lpss_pipeline.jobs import ingest_job, pipeline_job, succession_job
-from lpss_pipeline.resources import LandingZoneResource, WarehouseResource
+from lpss_pipeline.checks.marts import mart_checks
+from lpss_pipeline.checks.raw import raw_checks
+from lpss_pipeline.jobs import data_integrity_job, ingest_job, pipeline_job, succession_job
+from lpss_pipeline.resources import file_resources
 from lpss_pipeline.schedules import schedules
 from lpss_pipeline.sensors import export_batch_sensor
 from lpss_pipeline.settings import load_settings
@@ -17,16 +19,12 @@ settings.export_env()
 
 defs = dg.Definitions(
     assets=[*ingest_assets, lpss_dbt_models, published_marts],
-    jobs=[ingest_job, pipeline_job, succession_job],
+    asset_checks=[*raw_checks, mart_checks],
+    jobs=[ingest_job, pipeline_job, succession_job, data_integrity_job],
     schedules=schedules,
     sensors=[export_batch_sensor],
     resources={
-        "warehouse": WarehouseResource(
-            path=str(settings.warehouse_path), published_path=str(settings.published_path)
-        ),
-        "landing": LandingZoneResource(
-            landing_dir=str(settings.landing_dir), receipts_dir=str(settings.receipts_dir)
-        ),
+        **file_resources(settings),
         "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
     },
 )

@@ -1,7 +1,8 @@
 """Running a job of the code location in this process, recorded in the Dagster instance.
 
 The CLI launches runs this way so that `lpss run` and the UI share one run history, and a
-failed step comes back as the message the person at the terminal needs, not a traceback.
+failed step or blocking check comes back as the message the person at the terminal needs, not a
+traceback. A run whose blocking check failed counts as failed, although Dagster calls it a success.
 """
 
 from __future__ import annotations
@@ -39,4 +40,14 @@ def run_job(settings: Settings, job_name: str, verbose: bool = False) -> RunOutc
             failures.append(
                 f"{event.step_key}: {user.description if user and user.description else data.error.message}"
             )
-    return RunOutcome(result.run_id, result.success, failures)
+    blocked = [
+        e
+        for e in result.get_asset_check_evaluations()
+        if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR
+    ]
+    for evaluation in blocked:
+        key = evaluation.asset_check_key
+        failures.append(
+            f"check {key.asset_key.to_user_string()}:{key.name} failed:\n{evaluation.description}"
+        )
+    return RunOutcome(result.run_id, result.success and not blocked, failures)

@@ -1,10 +1,10 @@
-"""Schedules: the monthly scorecard, the quarterly succession review and the annual audit."""
+"""Schedules: daily data integrity, monthly scorecards, the quarterly succession review, the annual audit."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from lpss_pipeline.jobs import pipeline_job, succession_job
+from lpss_pipeline.jobs import data_integrity_job, pipeline_job, succession_job
 
 # Times are UTC, after the nightly HRIS/CRM exports have landed.
 monthly_scorecard_schedule = dg.ScheduleDefinition(
@@ -30,4 +30,17 @@ annual_succession_audit_schedule = dg.ScheduleDefinition(
     "marts and their tests whose results stay in the run history.",
 )
 
-schedules = [monthly_scorecard_schedule, quarterly_succession_schedule, annual_succession_audit_schedule]
+data_integrity_schedule = dg.ScheduleDefinition(
+    name="data_integrity_schedule",
+    job=data_integrity_job,
+    cron_schedule="30 5 * * *",
+    description="Daily, before the scorecard runs: every raw data-integrity check and the freshness of "
+    "each export (a late system raises a missing-data alert).",
+)
+
+schedules = [
+    data_integrity_schedule,
+    monthly_scorecard_schedule,
+    quarterly_succession_schedule,
+    annual_succession_audit_schedule,
+]

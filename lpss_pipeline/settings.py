@@ -70,6 +70,20 @@ class Settings:
         return self.home / "synthetic_truth"
 
     @property
+    def outbox_dir(self) -> Path:
+        """Alerts delivered locally (no Slack configured), one JSON-lines file per channel."""
+        return self.home / "outbox"
+
+    @property
+    def gx_dir(self) -> Path:
+        """Great Expectations' file store: suites, validation results."""
+        return self.home / "gx"
+
+    @property
+    def data_docs_dir(self) -> Path:
+        return self.home / "data_docs"
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / "dagster_home"
 
@@ -81,6 +95,7 @@ class Settings:
             self.quarantine_dir,
             self.published_dir,
             self.receipts_dir,
+            self.outbox_dir,
             self.dagster_home,
         ):
             path.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from lpss_pipeline.settings import Settings
 
 @dataclass
 class WarehouseSummary:
-    batches: list[tuple]  # system, batch_id, status, loaded_or_refused_at, rows
+    batches: list[tuple]  # system, batch_id, status, loaded_or_quarantined_at, rows
     tables: list[tuple[str, int, int]]  # raw table, rows, batches contributing
 
 
@@ -33,9 +33,9 @@ def summarize(settings: Settings) -> WarehouseSummary | None:
             batches = con.execute("""
                 SELECT system, batch_id, 'loaded', loaded_at, rows_loaded FROM ops.ingested_batches
                 UNION ALL
-                SELECT system, batch_id, 'refused', max(refused_at), NULL FROM ops.refused_batches r
-                WHERE NOT EXISTS (SELECT 1 FROM ops.ingested_batches i
-                                  WHERE i.system = r.system AND i.batch_id = r.batch_id)
+                SELECT system, batch_id, 'quarantined (' || arg_max(stage, quarantined_at) || ')',
+                    max(quarantined_at), NULL
+                FROM ops.quarantined_batches
                 GROUP BY system, batch_id
                 ORDER BY batch_id, system""").fetchall()
         tables = []
@@ -68,5 +68,40 @@ def headline_kpis(settings: Settings) -> list[tuple]:
     try:
         tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         return con.execute(HEADLINE_SQL).fetchall() if "fct_kpis" in tables else []
+    finally:
+        con.close()
+
+
+QUALITY_SQL = {
+    "latest": """
+        SELECT system, entity, batch_id, status, expectations, blocking_findings, warnings, checked_at
+        FROM ops.data_quality_runs
+        QUALIFY row_number() OVER (PARTITION BY system, entity ORDER BY checked_at DESC, batch_id DESC) = 1
+        ORDER BY system, entity""",
+    "findings": """
+        SELECT system, batch_id, blocking, message FROM ops.data_quality_findings
+        WHERE checked_at >= (SELECT max(checked_at) - INTERVAL 1 DAY FROM ops.data_quality_findings)
+        ORDER BY checked_at DESC, blocking DESC LIMIT 20""",
+    "quarantined": """
+        SELECT system, batch_id, stage, quarantined_at, folder FROM ops.quarantined_batches
+        ORDER BY quarantined_at DESC LIMIT 20""",
+}
+
+
+def quality_report(settings: Settings) -> dict[str, list[tuple]] | None:
+    """The latest data-integrity results per entity, recent findings and quarantined batches."""
+    if not settings.warehouse_path.exists():
+        return None
+    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+    try:
+        existing = {
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'ops'"
+            ).fetchall()
+        }
+        if not {"data_quality_runs", "data_quality_findings", "quarantined_batches"} <= existing:
+            return None
+        return {name: con.execute(sql).fetchall() for name, sql in QUALITY_SQL.items()}
     finally:
         con.close()

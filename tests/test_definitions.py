@@ -41,10 +41,16 @@ def test_asset_keys_jobs_and_sensors_are_stable():
     assert {graph.get(k).group_name for k in graph.get_all_asset_keys() if k.path[0] == "raw"} == {
         "ingestion"
     }
-    assert {j.name for j in defs.resolve_all_job_defs()} >= {"ingest_job", "pipeline_job", "succession_job"}
+    assert {j.name for j in defs.resolve_all_job_defs()} >= {
+        "ingest_job",
+        "pipeline_job",
+        "succession_job",
+        "data_integrity_job",
+    }
     assert [s.name for s in defs.sensors] == ["export_batch_sensor"]
     assert sorted(s.name for s in defs.schedules) == [
         "annual_succession_audit_schedule",
+        "data_integrity_schedule",
         "monthly_scorecard_schedule",
         "quarterly_succession_schedule",
     ]
@@ -94,4 +100,13 @@ def test_lineage_runs_from_raw_through_dbt_layers_to_the_published_file():
     published = graph.get(dg.AssetKey(["published", "lpss_marts"]))
     assert {dg.AssetKey(["marts", m]) for m in EXPECTED_MARTS} <= set(published.parent_keys)
     scorecards = dg.AssetKey(["marts", "fct_leader_scorecards"])
-    assert any(check.asset_key == scorecards for check in graph.asset_check_keys)
+    assert any(check.asset_key == scorecards for check in graph.asset_check_keys)  # dbt tests
+
+
+def test_every_raw_entity_and_the_key_marts_have_blocking_integrity_checks():
+    graph = defs.resolve_asset_graph()
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    for raw in EXPECTED_RAW_ASSETS:
+        assert (raw, "data_integrity") in checks
+    for mart in ("marts/fct_leader_scorecards", "marts/fct_scorecard_metrics", "marts/fct_kpis"):
+        assert (mart, "mart_integrity") in checks

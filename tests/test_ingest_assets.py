@@ -8,8 +8,9 @@ import pytest
 
 from lpss_pipeline.assets.ingest import ingest_assets
 from lpss_pipeline.contract import entities_of
-from lpss_pipeline.resources import LandingZoneResource, WarehouseResource
+from lpss_pipeline.resources import file_resources
 from lpss_pipeline.sensors import export_batch_sensor
+from lpss_pipeline.settings import Settings
 from tests.contract_rows import write_valid_batch
 
 BATCH = "2026-03-01T060000Z"
@@ -17,14 +18,7 @@ BATCH = "2026-03-01T060000Z"
 
 @pytest.fixture
 def resources(tmp_path):
-    return {
-        "warehouse": WarehouseResource(
-            path=str(tmp_path / "warehouse.duckdb"), published_path=str(tmp_path / "published.duckdb")
-        ),
-        "landing": LandingZoneResource(
-            landing_dir=str(tmp_path / "landing"), receipts_dir=str(tmp_path / "receipts")
-        ),
-    }
+    return file_resources(Settings(home=tmp_path, landing_dir=tmp_path / "landing"))
 
 
 def landing_of(resources):

@@ -8,9 +8,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from lpss_pipeline.alerting.outbox import Outbox
 from lpss_pipeline.contract import ENTITIES, MANIFEST_NAME
 from lpss_pipeline.ingestion.landing import discover_batches, file_sha256
 from lpss_pipeline.ingestion.loader import load_pending
+from lpss_pipeline.quality.quarantine import REASON_FILE, Quarantine
 from tests.contract_rows import write_valid_batch
 
 BATCH = "2026-01-01T060000Z"
@@ -27,7 +29,8 @@ def zone(tmp_path):
 
 def ingest(zone):
     landing, receipts, con = zone
-    return load_pending(con, landing, receipts)
+    quarantine = Quarantine(landing.parent / "quarantine", Outbox(landing.parent / "outbox"))
+    return load_pending(con, landing, receipts, quarantine)
 
 
 def raw_state(con) -> dict[str, list]:
@@ -208,9 +211,17 @@ def test_broken_batch_is_refused_precisely_and_loses_nothing(zone, case):
     assert f"hris/{LATER}" in message
     assert raw_state(con) == before
     assert bad.is_dir() and (bad / MANIFEST_NAME).exists(), "the bad batch is kept where it landed"
-    logged = con.execute("SELECT batch_id, reason FROM ops.refused_batches").fetchall()
-    assert logged and logged[-1][0] == LATER
+    logged = con.execute("SELECT batch_id, stage FROM ops.quarantined_batches").fetchall()
+    assert logged == [(LATER, "ingest")]
     assert json.loads((receipts / "hris" / f"{LATER}.json").read_text())["status"] == "refused"
+    reason = json.loads((landing.parent / "quarantine" / LATER / REASON_FILE).read_text())
+    assert reason["system"] == "hris" and reason["findings"], "the quarantine explains itself"
+    assert (landing.parent / "quarantine" / LATER / MANIFEST_NAME).exists(), "the batch's files are kept"
+    [alert] = Outbox(landing.parent / "outbox").read("#lpss-data-ops")
+    assert f"hris/{LATER}" in alert["message"] and alert["rule_id"] == "missing_data"
+    again = ingest(zone)
+    assert [r.status for r in again.results if r.batch.batch_id == LATER] == ["quarantined"]
+    assert len(Outbox(landing.parent / "outbox").read("#lpss-data-ops")) == 1, "alerted once"
 
 
 def test_refused_batch_does_not_block_a_good_one(zone):

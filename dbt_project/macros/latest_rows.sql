@@ -8,11 +8,19 @@
     {%- if execute -%}
         {%- set meta = graph.sources['source.lpss.' ~ system ~ '.' ~ entity].meta.lpss -%}
     {%- endif -%}
-    with source as (
+    with loaded as (
+        {#- rows of quarantined batches stay in raw (append-only) but never reach staging -#}
         select * from {{ relation }}
+        where _batch_id not in (
+            select batch_id from {{ quarantine_ledger() }} where system = '{{ system }}'
+        )
+    ),
+
+    source as (
+        select * from loaded
         {% if meta.get('kind') == 'snapshot' -%}
-        {#- snapshot: the full current state is the latest loaded batch -#}
-        where _batch_id = (select max(_batch_id) from {{ relation }})
+        {#- snapshot: the full current state is the latest good batch -#}
+        where _batch_id = (select max(_batch_id) from loaded)
         {%- elif meta.get('kind') == 'event' -%}
         {#- event: per natural key, the row from the latest batch wins (then the file's last row) -#}
         qualify row_number() over (
@@ -30,4 +38,11 @@
         _batch_id as source_batch_id,
         _loaded_at as loaded_at
     from source
+{%- endmacro %}
+
+
+{#- The ledger of quarantined batches, written by ingestion and the data-integrity checks
+    (lpss_pipeline/quality/quarantine.py) before any dbt build. -#}
+{% macro quarantine_ledger() -%}
+    ops.quarantined_batches
 {%- endmacro %}

@@ -8,7 +8,7 @@ import dagster as dg
 
 from lpss_pipeline.contract import SYSTEMS, Entity, entities_of
 from lpss_pipeline.ingestion.loader import IngestReport, load_pending
-from lpss_pipeline.resources import LandingZoneResource, WarehouseResource
+from lpss_pipeline.resources import LandingZoneResource, QualityResource, WarehouseResource
 
 WAREHOUSE_POOL = "warehouse"
 
@@ -45,10 +45,15 @@ def build_ingest_assets(system: str) -> dg.AssetsDefinition:
 
     @dg.multi_asset(name=f"ingest_{system}_exports", specs=[_spec(e) for e in entities], pool=WAREHOUSE_POOL)
     def _ingest(
-        context: dg.AssetExecutionContext, warehouse: WarehouseResource, landing: LandingZoneResource
+        context: dg.AssetExecutionContext,
+        warehouse: WarehouseResource,
+        landing: LandingZoneResource,
+        quality: QualityResource,
     ):
         with warehouse.connect() as con:
-            report = load_pending(con, landing.landing_path, landing.receipts_path, system)
+            report = load_pending(
+                con, landing.landing_path, landing.receipts_path, quality.quarantine, system
+            )
             totals = {
                 e.name: con.execute(f'SELECT count(*) FROM raw."{e.raw_table}"').fetchone()[0]
                 for e in entities
@@ -56,7 +61,8 @@ def build_ingest_assets(system: str) -> dg.AssetsDefinition:
         loaded = [r.batch.batch_id for r in report.of("loaded")]
         context.log.info(
             f"{system}: loaded {len(loaded)} batch(es) {loaded}, "
-            f"{len(report.of('already_loaded'))} already loaded, {len(report.of('refused'))} refused"
+            f"{len(report.of('already_loaded'))} already loaded, {len(report.of('refused'))} refused and "
+            f"quarantined, {len(report.of('quarantined'))} quarantined earlier"
         )
         for e in entities:
             yield dg.MaterializeResult(

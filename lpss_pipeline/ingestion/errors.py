@@ -14,6 +14,14 @@ class Finding:
     column: str | None = None
     rows: tuple[int, ...] = ()
     affected: int = 0  # rows affected in total; ``rows`` holds the first few
+    check: str = "export_contract"  # which check found it
+    blocking: bool = True  # False: a warning, recorded and shown, stopping nothing
+
+    @property
+    def entity(self) -> str | None:
+        """The entity whose file is at fault; None for the manifest or the batch as a whole."""
+        stem = self.file.rsplit("/", 1)[-1].split(".", 1)[0]
+        return None if stem.startswith("_") or "/" not in self.file else stem
 
     def __str__(self) -> str:
         where = self.file
@@ -29,10 +37,13 @@ class Finding:
 
     def as_dict(self) -> dict:
         return {
+            "entity": self.entity,
             "file": self.file,
             "column": self.column,
             "rows": list(self.rows),
             "affected": self.affected,
+            "check": self.check,
+            "blocking": self.blocking,
             "message": self.message,
         }
 

@@ -44,6 +44,7 @@ class EntityFile:
     path: Path
     format: str
     rows: int
+    sha256: str
 
     def label(self, batch: Batch) -> str:
         return f"{batch.label}/{self.path.name}"
@@ -151,7 +152,7 @@ def checked_files(batch: Batch) -> list[EntityFile]:
                 )
             )
             continue
-        files.append(EntityFile(name, path, path.suffix.lstrip("."), rows))
+        files.append(EntityFile(name, path, path.suffix.lstrip("."), rows, actual))
     if findings:
         raise BatchRefused(batch.label, findings)
     return files

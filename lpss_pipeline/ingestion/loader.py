@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from lpss_pipeline.contract import ENTITIES, entity
+from lpss_pipeline.quality.quarantine import Quarantine, ensure_quarantine_ledger, is_quarantined
 
 from .errors import BatchRefused, Finding
 from .landing import Batch, checked_files, discover_batches
@@ -34,7 +35,7 @@ META_COLUMNS = {
 @dataclass
 class BatchResult:
     batch: Batch
-    status: str  # loaded | already_loaded | refused
+    status: str  # loaded | already_loaded | refused (and quarantined now) | quarantined (earlier)
     rows: dict[str, int] = field(default_factory=dict)
     error: BatchRefused | None = None
 
@@ -66,11 +67,9 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         CREATE TABLE IF NOT EXISTS ops.ingested_batches (
             system VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, manifest_sha256 VARCHAR NOT NULL,
-            loaded_at TIMESTAMPTZ NOT NULL, rows_loaded JSON NOT NULL, PRIMARY KEY (system, batch_id))""")
-    con.execute("""
-        CREATE TABLE IF NOT EXISTS ops.refused_batches (
-            system VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, manifest_sha256 VARCHAR,
-            refused_at TIMESTAMPTZ NOT NULL, reason VARCHAR NOT NULL, findings JSON NOT NULL)""")
+            loaded_at TIMESTAMPTZ NOT NULL, rows_loaded JSON NOT NULL, files_sha256 JSON,
+            PRIMARY KEY (system, batch_id))""")
+    ensure_quarantine_ledger(con)
 
 
 def _insert_sql(system: str, name: str, stage: str) -> str:
@@ -129,6 +128,24 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, landing_dir: Path) 
                 _drop(con, staged)
         if findings:
             raise BatchRefused(batch.label, findings)
+        files_sha = json.dumps({f.entity: f.sha256 for f in files}, sort_keys=True)
+        twin = con.execute(
+            "SELECT batch_id FROM ops.ingested_batches "
+            "WHERE system = ? AND CAST(files_sha256 AS VARCHAR) = ? ORDER BY batch_id",
+            [batch.system, files_sha],
+        ).fetchone()
+        if twin:
+            raise BatchRefused(
+                batch.label,
+                [
+                    Finding(
+                        f"{batch.label}/_manifest.json",
+                        f"every file is byte-identical to batch {batch.system}/{twin[0]}, already loaded: "
+                        "a re-delivery, not a new export",
+                        check="duplicate_delivery",
+                    )
+                ],
+            )
         loaded_at = datetime.now(UTC)
         rows = {f.entity: f.rows for f in files}
         con.begin()
@@ -140,8 +157,15 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, landing_dir: Path) 
                     {"batch_id": batch.batch_id, "source_file": str(source), "loaded_at": loaded_at},
                 )
             con.execute(
-                "INSERT INTO ops.ingested_batches VALUES (?, ?, ?, ?, ?)",
-                [batch.system, batch.batch_id, manifest_sha, loaded_at, json.dumps(rows, sort_keys=True)],
+                "INSERT INTO ops.ingested_batches VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    batch.system,
+                    batch.batch_id,
+                    manifest_sha,
+                    loaded_at,
+                    json.dumps(rows, sort_keys=True),
+                    files_sha,
+                ],
             )
             con.commit()
         except BaseException:
@@ -158,29 +182,28 @@ def _drop(con: duckdb.DuckDBPyConnection, staged: dict[str, str]) -> None:
     staged.clear()
 
 
-def _record_refusal(con: duckdb.DuckDBPyConnection, batch: Batch, error: BatchRefused) -> None:
-    try:
-        manifest_sha = batch.manifest_sha256
-    except OSError:
-        manifest_sha = None
-    findings = json.dumps([f.as_dict() for f in error.findings])
-    con.execute(
-        "INSERT INTO ops.refused_batches VALUES (?, ?, ?, ?, ?, ?)",
-        [batch.system, batch.batch_id, manifest_sha, datetime.now(UTC), str(error), findings],
-    )
-
-
 def load_pending(
-    con: duckdb.DuckDBPyConnection, landing_dir: Path, receipts_dir: Path, system: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    receipts_dir: Path,
+    quarantine: Quarantine,
+    system: str | None = None,
 ) -> IngestReport:
-    """Load every complete batch not loaded yet, oldest first; a refused batch does not stop the others."""
+    """Load every complete batch not loaded yet, oldest first.
+
+    A refused batch is quarantined and does not stop the others; a batch quarantined before,
+    with the same manifest, is skipped (a re-delivery with a new manifest is tried again).
+    """
     ensure_raw_schema(con)
     report = IngestReport()
     for batch in discover_batches(landing_dir, system):
+        if is_quarantined(con, batch, batch.manifest_sha256):
+            report.results.append(BatchResult(batch, "quarantined"))
+            continue
         try:
             result = load_batch(con, batch, Path(landing_dir))
         except BatchRefused as error:
-            _record_refusal(con, batch, error)
+            quarantine.quarantine(con, batch, "ingest", error.findings)
             result = BatchResult(batch, "refused", error=error)
         report.results.append(result)
         write_receipt(receipts_dir, result)

@@ -1,0 +1,109 @@
+"""Running a suite with Great Expectations Core 1.x and reading back which rows failed.
+
+GX is imported here, lazily, only when a check runs. Results are kept in a file-based GX project
+under ``LPSS_HOME/gx`` and rendered as Data Docs into ``LPSS_HOME/data_docs``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .spec import Expectation, Suite
+
+ROW_COLUMN = "_source_row"  # the file's data row of every raw row, the id shown to people
+SAMPLE_ROWS = 5
+DOCS_SITE = "lpss"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    expectation: Expectation
+    success: bool
+    unexpected: int  # rows failing (0 for table-level expectations)
+    rows: tuple[int, ...]  # the first few failing source rows
+    sample: Any  # a failing value, or the observed value of a table-level expectation
+
+
+class GxRunner:
+    """One GX file context per check run; validations accumulate until :meth:`build_docs`."""
+
+    def __init__(self, gx_dir: Path, docs_dir: Path):
+        import great_expectations as gx
+
+        self.gx = gx
+        self.docs_dir = Path(docs_dir)
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        self.context = gx.get_context(mode="file", project_root_dir=str(gx_dir))
+        self.context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no bars in run logs
+        sites = self.context.get_config().data_docs_sites or {}
+        if DOCS_SITE not in sites:
+            self.context.add_data_docs_site(
+                site_name=DOCS_SITE,
+                site_config={
+                    "class_name": "SiteBuilder",
+                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                    "store_backend": {
+                        "class_name": "TupleFilesystemStoreBackend",
+                        "base_directory": str(self.docs_dir),
+                    },
+                },
+            )
+        self.source = self.context.data_sources.add_or_update_pandas("lpss")
+
+    def _gx_suite(self, suite: Suite):
+        gx_suite = self.gx.ExpectationSuite(name=suite.name)
+        for i, e in enumerate(suite.expectations):
+            cls = getattr(self.gx.expectations, e.gx_type)
+            meta = {"lpss_index": i, "check": e.check, "blocking": e.blocking, "description": e.description}
+            gx_suite.add_expectation(cls(**e.kwargs, meta=meta))
+        return self.context.suites.add_or_update(gx_suite)
+
+    def validate(self, frame, suite: Suite, run_name: str) -> list[Outcome]:
+        """Validate ``frame`` against ``suite``; one outcome per expectation, in suite order."""
+        asset_name = suite.name.replace(".", "__")
+        existing = {a.name for a in self.source.assets}
+        asset = (
+            self.source.get_asset(asset_name)
+            if asset_name in existing
+            else self.source.add_dataframe_asset(asset_name)
+        )
+        batch_def = next((b for b in asset.batch_definitions if b.name == "batch"), None) or (
+            asset.add_batch_definition_whole_dataframe("batch")
+        )
+        definition = self.context.validation_definitions.add_or_update(
+            self.gx.ValidationDefinition(name=suite.name, data=batch_def, suite=self._gx_suite(suite))
+        )
+        result = definition.run(
+            batch_parameters={"dataframe": frame},
+            result_format={
+                "result_format": "SUMMARY",
+                "unexpected_index_column_names": [ROW_COLUMN],
+                "partial_unexpected_count": SAMPLE_ROWS,
+            },
+            run_id=self.gx.core.run_identifier.RunIdentifier(run_name=run_name.replace("/", "__")),
+        )
+        outcomes = []
+        for r in result.results:
+            spec = suite.expectations[r.expectation_config.meta["lpss_index"]]
+            details = r.result or {}
+            index = details.get("partial_unexpected_index_list") or []
+            rows = tuple(int(i[ROW_COLUMN]) for i in index if isinstance(i, dict) and ROW_COLUMN in i)
+            partial = details.get("partial_unexpected_list") or []
+            sample = partial[0] if partial else details.get("observed_value")
+            outcomes.append(
+                Outcome(
+                    spec,
+                    bool(r.success),
+                    int(details.get("unexpected_count") or 0),
+                    rows[:SAMPLE_ROWS],
+                    sample,
+                )
+            )
+        return outcomes
+
+    def build_docs(self) -> Path:
+        self.context.build_data_docs(site_names=[DOCS_SITE])
+        return self.docs_dir / "index.html"

@@ -1,0 +1,76 @@
+"""Blocking data-integrity checks on every raw entity (SPEC section 10).
+
+One multi-asset check per system: a batch is validated entity by entity in one step, so GX is
+imported once, and a batch with a blocking finding is quarantined before staging can read it.
+"""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+
+from lpss_pipeline.assets.ingest import WAREHOUSE_POOL
+from lpss_pipeline.checks.results import check_result, docs_metadata
+from lpss_pipeline.contract import SYSTEMS, entities_of
+from lpss_pipeline.resources import LandingZoneResource, QualityResource, WarehouseResource
+
+CHECK_NAME = "data_integrity"
+
+
+def build_raw_checks(system: str) -> dg.AssetChecksDefinition:
+    entities = entities_of(system)
+    specs = [
+        dg.AssetCheckSpec(
+            CHECK_NAME,
+            asset=dg.AssetKey(e.asset_key),
+            blocking=True,
+            description=f"Great Expectations suite raw.{e.raw_table}: schema, types, keys, allowed values, "
+            "ranges, plausible dates, references, row count and freshness; a blocking failure quarantines "
+            "the batch.",
+        )
+        for e in entities
+    ]
+
+    @dg.multi_asset_check(name=f"{system}_data_integrity", specs=specs, pool=WAREHOUSE_POOL)
+    def _check(
+        context: dg.AssetCheckExecutionContext,
+        warehouse: WarehouseResource,
+        landing: LandingZoneResource,
+        quality: QualityResource,
+    ):
+        from expectations.gx_run import GxRunner
+        from lpss_pipeline.quality.integrity import check_system, freshness_findings, landing_batch_for
+
+        runner = GxRunner(quality.gx_path, quality.data_docs_path)
+        with warehouse.connect() as con:
+            validations = check_system(
+                con,
+                runner,
+                system,
+                quality.quarantine,
+                lambda ref: landing_batch_for(landing.landing_path, ref),
+            )
+            late = freshness_findings(con, quality.outbox, datetime.now(UTC)).get(system)
+        docs = runner.build_docs()
+        checked = [v.batch.batch_id for v in validations]
+        quarantined = [v.batch.label for v in validations if v.quarantined]
+        if quarantined:
+            context.log.error(f"quarantined {quarantined}")
+        for e in entities:
+            findings = [f for v in validations for f in v.batch_findings]
+            findings += [f for v in validations if e.name in v.entities for f in v.entities[e.name].findings]
+            findings += [late] if late else []
+            yield check_result(
+                dg.AssetKey(e.asset_key),
+                CHECK_NAME,
+                findings,
+                {
+                    "batches_checked": ", ".join(checked) or "none loaded",
+                    "quarantined_batches": ", ".join(quarantined) or "none",
+                    **docs_metadata(docs),
+                },
+            )
+
+    return _check
+
+
+raw_checks = [build_raw_checks(system) for system in SYSTEMS]

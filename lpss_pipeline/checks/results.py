@@ -1,0 +1,35 @@
+"""Turning findings into Dagster asset-check results people can act on."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from lpss_pipeline.ingestion.errors import Finding
+
+SHOWN = 10
+
+
+def check_result(asset_key, check_name: str, findings: list[Finding], metadata: dict) -> dg.AssetCheckResult:
+    """Failed with severity ERROR (blocking) when any finding blocks, WARN when only warnings."""
+    blocking = [f for f in findings if f.blocking]
+    lines = [str(f) for f in (blocking or findings)[:SHOWN]]
+    return dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=check_name,
+        passed=not findings,
+        severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+        description="\n".join(lines) if lines else "all expectations met",
+        metadata={
+            **metadata,
+            "blocking_findings": len(blocking),
+            "warnings": len(findings) - len(blocking),
+            "findings": dg.MetadataValue.md("\n".join(f"- {line}" for line in lines) or "none"),
+        },
+    )
+
+
+def docs_metadata(index) -> dict:
+    return {
+        "data_docs": dg.MetadataValue.url(f"file://{index}"),
+        "data_docs_path": dg.MetadataValue.path(str(index)),
+    }

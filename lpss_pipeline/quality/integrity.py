@@ -1,0 +1,253 @@
+"""The daily data-integrity checks of loaded batches (SPEC section 10), without Dagster.
+
+Every loaded batch is validated once, entity by entity, against its raw suite; a blocking
+finding quarantines the batch (staging then skips it and the last good data stays). Results
+go to ``ops.data_quality_runs`` and ``ops.data_quality_findings`` for `lpss quality`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+
+from expectations.gx_run import GxRunner, Outcome
+from expectations.raw import RawContext, raw_suite
+from lpss_pipeline.alerting.outbox import Alert, Outbox
+from lpss_pipeline.config import channel, rule_severity, seed_values
+from lpss_pipeline.contract import BATCH_ID_FORMAT, SYSTEMS, Entity
+from lpss_pipeline.ingestion.errors import Finding
+from lpss_pipeline.ingestion.landing import Batch
+
+from .batch_frames import BatchRef, batch_frame, entities_in, previous_rows, reference_sets
+from .quarantine import NOT_QUARANTINED, Quarantine, ensure_quarantine_ledger, latest_good_batch
+
+
+@dataclass
+class EntityResult:
+    entity: str
+    expectations: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.blocking]
+
+
+@dataclass
+class BatchValidation:
+    batch: BatchRef
+    entities: dict[str, EntityResult] = field(default_factory=dict)
+    batch_findings: list[Finding] = field(default_factory=list)  # not tied to one entity (stale batch)
+
+    @property
+    def quarantined(self) -> bool:
+        return any(f.blocking for f in self.all_findings)
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        return self.batch_findings + [f for r in self.entities.values() for f in r.findings]
+
+
+def ensure_results_tables(con: duckdb.DuckDBPyConnection) -> None:
+    ensure_quarantine_ledger(con)
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS ops.data_quality_runs (
+            checked_at TIMESTAMPTZ NOT NULL, system VARCHAR NOT NULL, batch_id VARCHAR NOT NULL,
+            entity VARCHAR NOT NULL, expectations INTEGER NOT NULL, blocking_findings INTEGER NOT NULL,
+            warnings INTEGER NOT NULL, status VARCHAR NOT NULL)""")
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS ops.data_quality_findings (
+            checked_at TIMESTAMPTZ NOT NULL, system VARCHAR NOT NULL, batch_id VARCHAR NOT NULL,
+            entity VARCHAR, check_name VARCHAR NOT NULL, column_name VARCHAR, blocking BOOLEAN NOT NULL,
+            affected BIGINT NOT NULL, rows JSON NOT NULL, message VARCHAR NOT NULL)""")
+
+
+def batches_to_check(con: duckdb.DuckDBPyConnection, system: str) -> list[BatchRef]:
+    """Loaded, good batches never validated; if none, the latest good batch (the daily re-check)."""
+    ensure_results_tables(con)
+    good = (
+        "FROM ops.ingested_batches AS i WHERE i.system = $system AND NOT EXISTS ("
+        "SELECT 1 FROM ops.quarantined_batches AS q WHERE q.system = i.system AND q.batch_id = i.batch_id)"
+    )
+    new = con.execute(
+        f"SELECT i.batch_id {good} AND NOT EXISTS (SELECT 1 FROM ops.data_quality_runs AS r "
+        "WHERE r.system = i.system AND r.batch_id = i.batch_id) ORDER BY i.batch_id",
+        {"system": system},
+    ).fetchall()
+    if not new:
+        new = con.execute(f"SELECT max(i.batch_id) {good} HAVING count(*) > 0", {"system": system}).fetchall()
+    return [BatchRef(system, row[0]) for row in new]
+
+
+def _finding(batch: BatchRef, e: Entity, outcome: Outcome) -> Finding:
+    spec = outcome.expectation
+    what = spec.description or spec.check.replace("_", " ")
+    sample = "" if outcome.sample is None else f" (e.g. {outcome.sample!r})"
+    count = f"{outcome.unexpected} row(s) fail" if outcome.unexpected else "fails"
+    return Finding(
+        f"{batch.label}/{e.name}",
+        f"{what}: {count}{sample} [{spec.gx_type}]",
+        column=spec.column,
+        rows=outcome.rows,
+        affected=outcome.unexpected,
+        check=spec.check,
+        blocking=spec.blocking,
+    )
+
+
+def _stale(con: duckdb.DuckDBPyConnection, batch: BatchRef) -> list[Finding]:
+    """A batch that arrived after a newer export had already been loaded is out of order."""
+    newer = con.execute(
+        "SELECT max(i.batch_id) FROM ops.ingested_batches AS i "
+        "JOIN ops.ingested_batches AS this ON this.system = i.system AND this.batch_id = $batch "
+        "WHERE i.system = $system AND i.batch_id > $batch AND i.loaded_at < this.loaded_at "
+        f"AND {NOT_QUARANTINED}",
+        {"system": batch.system, "batch": batch.batch_id},
+    ).fetchone()[0]
+    if newer:
+        return [
+            Finding(
+                f"{batch.label}/_manifest.json",
+                f"stale batch: exported before {batch.system}/{newer}, which was loaded earlier; "
+                "a late export cannot be applied over newer data",
+                check="stale_batch",
+            )
+        ]
+    return []
+
+
+def _schema_findings(con: duckdb.DuckDBPyConnection, e: Entity, batch: BatchRef) -> list[Finding]:
+    """Every contract column present in the raw table with the contract's type."""
+    stored = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'raw' AND table_name = ?",
+            [e.raw_table],
+        ).fetchall()
+    )
+    return [
+        Finding(
+            f"{batch.label}/{e.name}",
+            f"stored as {stored.get(c.name)}, the contract says {c.duckdb_type}",
+            column=c.name,
+            check="schema",
+        )
+        for c in e.columns
+        if stored.get(c.name) != c.duckdb_type
+    ]
+
+
+def validate_batch(con: duckdb.DuckDBPyConnection, runner: GxRunner, batch: BatchRef) -> BatchValidation:
+    rules = seed_values("data_quality_rules")
+    result = BatchValidation(batch, batch_findings=_stale(con, batch))
+    for e in entities_in(con, batch):
+        ctx = RawContext(
+            export_date=batch.export_date,
+            reference_sets=reference_sets(con, e, batch),
+            previous_rows=previous_rows(con, e, batch),
+            reference_tolerance=rules["reference_tolerance_share"],
+            crm_email_tolerance=rules["crm_unmatched_email_tolerance_share"],
+            collapse_share=rules["row_count_collapse_share"],
+        )
+        suite = raw_suite(e, ctx)
+        outcomes = runner.validate(batch_frame(con, e, batch), suite, run_name=batch.label)
+        failed = [o for o in outcomes if not o.success]
+        # A warning that repeats a blocking failure of the same check and column says nothing new.
+        blocking = {(o.expectation.check, o.expectation.column) for o in failed if o.expectation.blocking}
+        shown = [
+            o
+            for o in failed
+            if o.expectation.blocking or (o.expectation.check, o.expectation.column) not in blocking
+        ]
+        result.entities[e.name] = EntityResult(
+            e.name, len(suite.expectations), [_finding(batch, e, o) for o in shown]
+        )
+    return result
+
+
+def record(con: duckdb.DuckDBPyConnection, validation: BatchValidation) -> None:
+    now = datetime.now(UTC)
+    b = validation.batch
+    for r in validation.entities.values():
+        status = "failed" if r.blocking else "warning" if r.warnings else "passed"
+        con.execute(
+            "INSERT INTO ops.data_quality_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [now, b.system, b.batch_id, r.entity, r.expectations, len(r.blocking), len(r.warnings), status],
+        )
+    for f in validation.all_findings:
+        con.execute(
+            "INSERT INTO ops.data_quality_findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                now,
+                b.system,
+                b.batch_id,
+                f.entity,
+                f.check,
+                f.column,
+                f.blocking,
+                f.affected,
+                json.dumps(list(f.rows)),
+                str(f),
+            ],
+        )
+
+
+def check_system(
+    con: duckdb.DuckDBPyConnection, runner: GxRunner, system: str, quarantine: Quarantine, landing_batch
+) -> list[BatchValidation]:
+    """Validate every batch of ``system`` due for a check; quarantine those with blocking findings.
+
+    ``landing_batch(ref)`` returns the landing-zone :class:`Batch` of a ref (its files are copied
+    into the quarantine).
+    """
+    validations = []
+    for ref in batches_to_check(con, system):
+        validation = validate_batch(con, runner, ref)
+        record(con, validation)
+        if validation.quarantined:
+            quarantine.quarantine(con, landing_batch(ref), "data_integrity_checks", validation.all_findings)
+        validations.append(validation)
+    return validations
+
+
+def freshness_findings(con: duckdb.DuckDBPyConnection, outbox: Outbox, now: datetime) -> dict[str, Finding]:
+    """Systems whose latest good batch is older than their cadence: a warning and a missing-data alert."""
+    rules = seed_values("data_quality_rules")
+    late = {}
+    for system in SYSTEMS:
+        latest = latest_good_batch(con, system)
+        if latest is None:
+            continue
+        exported = datetime.strptime(latest, BATCH_ID_FORMAT).replace(tzinfo=UTC)
+        limit = timedelta(hours=rules[f"freshness_hours_{system}"])
+        if now - exported > limit:
+            age = now - exported
+            late[system] = Finding(
+                f"{system}/{latest}/_manifest.json",
+                f"no new {system.upper()} export for {age.days} days {age.seconds // 3600} h "
+                f"(cadence {limit.total_seconds() / 3600:.0f} h): the latest good batch is {latest}",
+                check="freshness",
+                blocking=False,
+            )
+            outbox.post(
+                Alert(
+                    alert_key=f"missing_data:{system}:late:{now:%Y-%m-%d}",
+                    rule_id="missing_data",
+                    severity=rule_severity("missing_data"),
+                    channel=channel("data"),
+                    message=f"{system.upper()} export is late: {late[system].message}",
+                    details={"system": system, "latest_batch": latest},
+                )
+            )
+    return late
+
+
+def landing_batch_for(landing_dir, ref: BatchRef) -> Batch:
+    return Batch(ref.system, ref.batch_id, landing_dir / ref.system / ref.batch_id)

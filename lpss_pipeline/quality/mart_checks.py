@@ -1,0 +1,61 @@
+"""Validating the freshly built marts; a blocking failure keeps them from being published."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from types import ModuleType
+
+import duckdb
+
+from expectations.gx_run import GxRunner
+from lpss_pipeline.alerting.outbox import Alert, Outbox
+from lpss_pipeline.config import channel, rule_severity
+from lpss_pipeline.ingestion.errors import Finding
+
+from .mart_frames import frames, leader_months
+
+
+def validate_marts(
+    con: duckdb.DuckDBPyConnection, runner: GxRunner, outbox: Outbox, suites: ModuleType
+) -> dict[str, list[Finding]]:
+    """Suite name -> findings; posts one missing-data alert when any finding blocks."""
+    by_name = {
+        s.name: s
+        for s in (
+            suites.leader_scorecards(leader_months(con)),
+            suites.scorecard_metrics(),
+            suites.scorecard_configuration(),
+            suites.succession_coverage(),
+        )
+    }
+    now = datetime.now(UTC)
+    findings: dict[str, list[Finding]] = {}
+    for name, frame in frames(con).items():
+        outcomes = runner.validate(frame, by_name[name], run_name=f"marts {now:%Y-%m-%dT%H%M%S}")
+        findings[name] = [
+            Finding(
+                name,
+                f"{o.expectation.description or o.expectation.check.replace('_', ' ')}: "
+                f"{o.unexpected or 'the table'} fail(s) (e.g. {o.sample!r}) [{o.expectation.gx_type}]",
+                column=o.expectation.column,
+                rows=o.rows,
+                affected=o.unexpected,
+                check=o.expectation.check,
+                blocking=o.expectation.blocking,
+            )
+            for o in outcomes
+            if not o.success
+        ]
+    failing = [f for fs in findings.values() for f in fs if f.blocking]
+    if failing:
+        outbox.post(
+            Alert(
+                alert_key=f"missing_data:marts:{now:%Y-%m-%dT%H}",
+                rule_id="missing_data",
+                severity=rule_severity("missing_data"),
+                channel=channel("data"),
+                message="Mart checks failed; the published marts keep their last good state:\n"
+                + "\n".join(f"- {f}" for f in failing[:5]),
+            )
+        )
+    return findings

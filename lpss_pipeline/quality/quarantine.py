@@ -1,0 +1,133 @@
+"""Quarantining a bad batch: out of the way of staging, kept whole, explained, announced.
+
+A quarantined batch gets a row in ``ops.quarantined_batches`` (staging skips its rows; raw keeps
+them, append-only), a copy of its files with a machine-readable ``_quarantine.json`` under
+``LPSS_HOME/quarantine/<batch_id>/``, and a missing-data alert to the data channel through the
+outbox. The landing folder is left as the exporter wrote it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from lpss_pipeline.alerting.outbox import Alert, Outbox
+from lpss_pipeline.config import channel, rule_severity
+from lpss_pipeline.ingestion.errors import Finding
+from lpss_pipeline.ingestion.landing import Batch
+
+REASON_FILE = "_quarantine.json"
+# SQL condition on ops.ingested_batches aliased ``i``: the batch is not quarantined.
+NOT_QUARANTINED = (
+    "NOT EXISTS (SELECT 1 FROM ops.quarantined_batches AS q "
+    "WHERE q.system = i.system AND q.batch_id = i.batch_id)"
+)
+SHOWN_FINDINGS = 5
+
+
+def ensure_quarantine_ledger(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("CREATE SCHEMA IF NOT EXISTS ops")
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS ops.quarantined_batches (
+            system VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, manifest_sha256 VARCHAR,
+            quarantined_at TIMESTAMPTZ NOT NULL, stage VARCHAR NOT NULL, reason VARCHAR NOT NULL,
+            findings JSON NOT NULL, folder VARCHAR NOT NULL)""")
+
+
+def is_quarantined(con: duckdb.DuckDBPyConnection, batch: Batch, manifest_sha: str | None) -> bool:
+    row = con.execute(
+        "SELECT 1 FROM ops.quarantined_batches "
+        "WHERE system = ? AND batch_id = ? AND manifest_sha256 IS NOT DISTINCT FROM ?",
+        [batch.system, batch.batch_id, manifest_sha],
+    ).fetchone()
+    return row is not None
+
+
+def latest_good_batch(con: duckdb.DuckDBPyConnection, system: str) -> str | None:
+    return con.execute(
+        f"SELECT max(batch_id) FROM ops.ingested_batches AS i WHERE system = ? AND {NOT_QUARANTINED}",
+        [system],
+    ).fetchone()[0]
+
+
+def describe(batch: Batch, stage: str, findings: list[Finding]) -> str:
+    blocking = [f for f in findings if f.blocking]
+    lines = [f"Batch {batch.label} quarantined ({stage}): {len(blocking)} blocking finding(s)."]
+    lines += [f"- {f}" for f in blocking[:SHOWN_FINDINGS]]
+    if len(blocking) > SHOWN_FINDINGS:
+        lines.append(f"- and {len(blocking) - SHOWN_FINDINGS} more")
+    return "\n".join(lines)
+
+
+@dataclass
+class Quarantine:
+    directory: Path  # LPSS_HOME/quarantine
+    outbox: Outbox
+
+    def _folder(self, batch: Batch) -> Path:
+        folder = self.directory / batch.batch_id
+        reason = folder / REASON_FILE
+        if reason.exists() and json.loads(reason.read_text())["system"] != batch.system:
+            folder = self.directory / f"{batch.batch_id}-{batch.system}"  # both systems exported that second
+        return folder
+
+    def quarantine(
+        self, con: duckdb.DuckDBPyConnection, batch: Batch, stage: str, findings: list[Finding]
+    ) -> Path:
+        """Record, copy and announce; returns the quarantine folder."""
+        ensure_quarantine_ledger(con)
+        try:
+            manifest_sha = batch.manifest_sha256
+        except OSError:
+            manifest_sha = None
+        now = datetime.now(UTC)
+        message = describe(batch, stage, findings)
+        folder = self._folder(batch)
+        if folder.exists():
+            shutil.rmtree(folder)
+        shutil.copytree(batch.path, folder)
+        reason = {
+            "system": batch.system,
+            "batch_id": batch.batch_id,
+            "manifest_sha256": manifest_sha,
+            "stage": stage,
+            "quarantined_at": now.isoformat(),
+            "landing_folder": str(batch.path),
+            "findings": [f.as_dict() for f in findings],
+        }
+        (folder / REASON_FILE).write_text(json.dumps(reason, indent=2) + "\n")
+        con.execute(
+            "INSERT INTO ops.quarantined_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                batch.system,
+                batch.batch_id,
+                manifest_sha,
+                now,
+                stage,
+                message,
+                json.dumps(reason["findings"]),
+                str(folder),
+            ],
+        )
+        self.outbox.post(
+            Alert(
+                alert_key=f"missing_data:{batch.label}:{(manifest_sha or 'no-manifest')[:12]}",
+                rule_id="missing_data",
+                severity=rule_severity("missing_data"),
+                channel=channel("data"),
+                message=message,
+                details={
+                    "system": batch.system,
+                    "batch_id": batch.batch_id,
+                    "stage": stage,
+                    "quarantine_folder": str(folder),
+                    "findings": reason["findings"][:SHOWN_FINDINGS],
+                },
+            )
+        )
+        return folder
