@@ -6,6 +6,7 @@ under ``LPSS_HOME/gx`` and rendered as Data Docs into ``LPSS_HOME/data_docs``.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,20 @@ from .spec import Expectation, Suite
 ROW_COLUMN = "_source_row"  # the file's data row of every raw row, the id shown to people
 SAMPLE_ROWS = 5
 DOCS_SITE = "lpss"
+# Results kept per suite in the GX store and Data Docs; the full history of findings is in
+# ops.data_quality_runs / ops.data_quality_findings. An unbounded store slows every validation.
+KEEP_RESULTS = 5
+
+
+def prune_results(validations_dir: Path, keep: int = KEEP_RESULTS) -> None:
+    """Keep the newest ``keep`` stored results of each suite (a suite's results share a parent)."""
+    by_suite: dict[Path, list[Path]] = {}
+    for result in Path(validations_dir).rglob("*.json"):
+        suite_dir = result.parents[2]  # <suite>/<run name>/<run time>/<batch>.json
+        by_suite.setdefault(suite_dir, []).append(result)
+    for results in by_suite.values():
+        for old in sorted(results, key=lambda p: p.stat().st_mtime)[:-keep]:
+            old.unlink()
 
 
 @dataclass(frozen=True)
@@ -52,14 +67,25 @@ class GxRunner:
                 },
             )
         self.source = self.context.data_sources.add_or_update_pandas("lpss")
+        prune_results(Path(gx_dir) / "gx" / "uncommitted" / "validations")
 
     def _gx_suite(self, suite: Suite):
-        gx_suite = self.gx.ExpectationSuite(name=suite.name)
-        for i, e in enumerate(suite.expectations):
-            cls = getattr(self.gx.expectations, e.gx_type)
-            meta = {"lpss_index": i, "check": e.check, "blocking": e.blocking, "description": e.description}
-            gx_suite.add_expectation(cls(**e.kwargs, meta=meta))
-        return self.context.suites.add_or_update(gx_suite)
+        expectations = [
+            getattr(self.gx.expectations, e.gx_type)(
+                **e.kwargs,
+                meta={
+                    "lpss_index": i,
+                    "check": e.check,
+                    "blocking": e.blocking,
+                    "description": e.description,
+                },
+            )
+            for i, e in enumerate(suite.expectations)
+        ]
+        # Built whole: adding expectations one by one to a suite saves it to the store each time.
+        return self.context.suites.add_or_update(
+            self.gx.ExpectationSuite(name=suite.name, expectations=expectations)
+        )
 
     def validate(self, frame, suite: Suite, run_name: str) -> list[Outcome]:
         """Validate ``frame`` against ``suite``; one outcome per expectation, in suite order."""
@@ -105,5 +131,6 @@ class GxRunner:
         return outcomes
 
     def build_docs(self) -> Path:
+        shutil.rmtree(self.docs_dir / "validations", ignore_errors=True)  # pages of pruned results
         self.context.build_data_docs(site_names=[DOCS_SITE])
         return self.docs_dir / "index.html"

@@ -80,6 +80,7 @@ def _column_expectations(e: Entity, c: Column, ctx: RawContext) -> list[Expectat
                 {"column": f"_{col}_normalized"},
                 "unique_case_insensitive",
                 description=f"{col} unique ignoring case and spaces",
+                about=col,
             )
         )
     if col in ctx.reference_sets:
@@ -157,6 +158,7 @@ def raw_suite(e: Entity, ctx: RawContext) -> Suite:
                 {"column": "_in_reporting_cycle", "value_set": [False]},
                 "reporting_line_cycle",
                 description="the reporting line has no cycle",
+                about="manager_id",
             )
         )
     if e.system == "crm":
@@ -170,6 +172,7 @@ def raw_suite(e: Entity, ctx: RawContext) -> Suite:
                 },
                 "crm_email_match",
                 description="owner e-mails match HRIS employees within the tolerance",
+                about="owner_email",
             )
         )
         exp.append(
@@ -179,6 +182,7 @@ def raw_suite(e: Entity, ctx: RawContext) -> Suite:
                 "crm_email_match",
                 blocking=False,
                 description="owner e-mail matches no employee",
+                about="owner_email",
             )
         )
     if e.kind == "snapshot" and ctx.previous_rows:

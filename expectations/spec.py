@@ -18,10 +18,11 @@ class Expectation:
     check: str = ""  # lpss's name for the rule, e.g. "key_not_null", "reference", "plausible_date"
     blocking: bool = True  # a blocking failure quarantines the batch; otherwise it is a warning
     description: str = ""
+    about: str | None = None  # the export column to name when the expectation runs on a helper column
 
     @property
     def column(self) -> str | None:
-        return self.kwargs.get("column") or self.kwargs.get("column_A")
+        return self.about or self.kwargs.get("column") or self.kwargs.get("column_A")
 
 
 @dataclass(frozen=True)

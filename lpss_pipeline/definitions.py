@@ -12,19 +12,23 @@ from lpss_pipeline.jobs import data_integrity_job, ingest_job, pipeline_job, suc
 from lpss_pipeline.resources import file_resources
 from lpss_pipeline.schedules import schedules
 from lpss_pipeline.sensors import export_batch_sensor
-from lpss_pipeline.settings import load_settings
+from lpss_pipeline.settings import Settings, load_settings
 
-settings = load_settings()
-settings.export_env()
 
-defs = dg.Definitions(
-    assets=[*ingest_assets, lpss_dbt_models, published_marts],
-    asset_checks=[*raw_checks, mart_checks],
-    jobs=[ingest_job, pipeline_job, succession_job, data_integrity_job],
-    schedules=schedules,
-    sensors=[export_batch_sensor],
-    resources={
-        **file_resources(settings),
-        "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
-    },
-)
+def build_defs(settings: Settings) -> dg.Definitions:
+    """The code location for one LPSS_HOME; ``defs`` below is the one the environment names."""
+    settings.export_env()
+    return dg.Definitions(
+        assets=[*ingest_assets, lpss_dbt_models, published_marts],
+        asset_checks=[*raw_checks, mart_checks],
+        jobs=[ingest_job, pipeline_job, succession_job, data_integrity_job],
+        schedules=schedules,
+        sensors=[export_batch_sensor],
+        resources={
+            **file_resources(settings),
+            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+        },
+    )
+
+
+defs = build_defs(load_settings())

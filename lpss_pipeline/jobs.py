@@ -33,6 +33,7 @@ succession_job = dg.define_asset_job(
 data_integrity_job = dg.define_asset_job(
     "data_integrity_job",
     selection=dg.AssetSelection.checks(*raw_checks),
+    config={"ops": {c.node_def.name: {"config": {"recheck_latest": True}} for c in raw_checks}},
     description="Every data-integrity check on the raw data, without loading anything: validates batches "
     "not validated yet (else the latest good one) and the freshness of each system.",
 )

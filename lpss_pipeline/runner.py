@@ -23,14 +23,17 @@ class RunOutcome:
     failures: list[str] = field(default_factory=list)
 
 
-def run_job(settings: Settings, job_name: str, verbose: bool = False) -> RunOutcome:
+def run_job(
+    settings: Settings, job_name: str, verbose: bool = False, instance: dg.DagsterInstance | None = None
+) -> RunOutcome:
+    """Run ``job_name`` on ``settings``' home, recorded in its Dagster instance (or ``instance``)."""
     settings.ensure()
-    from lpss_pipeline.definitions import defs  # after ensure(): the instance reads DAGSTER_HOME
+    from lpss_pipeline.definitions import build_defs  # after ensure(): the instance reads DAGSTER_HOME
 
-    job = defs.resolve_job_def(job_name)
-    with dg.DagsterInstance.get() as instance:
+    job = build_defs(settings).resolve_job_def(job_name)
+    with instance or dg.DagsterInstance.get() as active:
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, run_config=None if verbose else QUIET_LOGS
+            instance=active, raise_on_error=False, run_config=None if verbose else QUIET_LOGS
         )
     failures = []
     for event in result.all_events:

@@ -16,6 +16,10 @@ from lpss_pipeline.resources import LandingZoneResource, QualityResource, Wareho
 CHECK_NAME = "data_integrity"
 
 
+class RawCheckConfig(dg.Config):
+    recheck_latest: bool = False  # with no new batch, validate the latest good one again (daily job)
+
+
 def build_raw_checks(system: str) -> dg.AssetChecksDefinition:
     entities = entities_of(system)
     specs = [
@@ -36,6 +40,7 @@ def build_raw_checks(system: str) -> dg.AssetChecksDefinition:
         warehouse: WarehouseResource,
         landing: LandingZoneResource,
         quality: QualityResource,
+        config: RawCheckConfig,
     ):
         from expectations.gx_run import GxRunner
         from lpss_pipeline.quality.integrity import check_system, freshness_findings, landing_batch_for

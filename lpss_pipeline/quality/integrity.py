@@ -69,8 +69,11 @@ def ensure_results_tables(con: duckdb.DuckDBPyConnection) -> None:
             affected BIGINT NOT NULL, rows JSON NOT NULL, message VARCHAR NOT NULL)""")
 
 
-def batches_to_check(con: duckdb.DuckDBPyConnection, system: str) -> list[BatchRef]:
-    """Loaded, good batches never validated; if none, the latest good batch (the daily re-check)."""
+def batches_to_check(
+    con: duckdb.DuckDBPyConnection, system: str, recheck_latest: bool = False
+) -> list[BatchRef]:
+    """Loaded, good batches never validated; with ``recheck_latest`` and none new, the latest good
+    batch again (the daily re-check)."""
     ensure_results_tables(con)
     good = (
         "FROM ops.ingested_batches AS i WHERE i.system = $system AND NOT EXISTS ("
@@ -81,7 +84,7 @@ def batches_to_check(con: duckdb.DuckDBPyConnection, system: str) -> list[BatchR
         "WHERE r.system = i.system AND r.batch_id = i.batch_id) ORDER BY i.batch_id",
         {"system": system},
     ).fetchall()
-    if not new:
+    if not new and recheck_latest:
         new = con.execute(f"SELECT max(i.batch_id) {good} HAVING count(*) > 0", {"system": system}).fetchall()
     return [BatchRef(system, row[0]) for row in new]
 
@@ -200,7 +203,12 @@ def record(con: duckdb.DuckDBPyConnection, validation: BatchValidation) -> None:
 
 
 def check_system(
-    con: duckdb.DuckDBPyConnection, runner: GxRunner, system: str, quarantine: Quarantine, landing_batch
+    con: duckdb.DuckDBPyConnection,
+    runner: GxRunner,
+    system: str,
+    quarantine: Quarantine,
+    landing_batch,
+    recheck_latest: bool = False,
 ) -> list[BatchValidation]:
     """Validate every batch of ``system`` due for a check; quarantine those with blocking findings.
 
@@ -208,7 +216,7 @@ def check_system(
     into the quarantine).
     """
     validations = []
-    for ref in batches_to_check(con, system):
+    for ref in batches_to_check(con, system, recheck_latest):
         validation = validate_batch(con, runner, ref)
         record(con, validation)
         if validation.quarantined:

@@ -32,8 +32,9 @@ Decisions:
   system (so it is older than the latest batch already landed), which changes the batch's path:
   call :func:`batch_dir_after` *before* injecting to learn the new folder.
   ``same_batch_twice`` re-delivers the most recent other batch of the system byte for byte under
-  this batch's id. Ingest accepts both (a new id, valid files); freshness and row-count checks
-  must catch them. Their ``system`` says ``hris`` (where the matrix applies them); they work on a
+  this batch's id. Ingest refuses the re-delivery once the original is loaded (every file
+  byte-identical to a loaded batch); the stale batch loads and the data-integrity checks catch
+  it. Their ``system`` says ``hris`` (where the matrix applies them); they work on a
   CRM batch too.
 - ``row_count_collapse`` keeps the first 30% of the employees snapshot in file order (the
   generator writes the CEO first and the organisation top-down) plus the CEO. Other files still
@@ -594,7 +595,7 @@ def _row_count_collapse(batch_dir: Path, landing_dir: Path) -> None:
     "hris",
     "*",
     None,
-    "checks",
+    "ingest",
     "The batch becomes a byte-identical re-delivery of the most recent other batch of its system: "
     "that batch's files and manifest file entries, under this batch's id and export time.",
 )
