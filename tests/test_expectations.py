@@ -52,3 +52,20 @@ def test_snapshot_collapse_threshold_follows_the_configured_share():
     assert collapse.kwargs == {"min_value": 100}
     events = raw_suite(entity("hris", "goal_attainment"), CTX)
     assert not [x for x in events.expectations if x.check == "row_count_collapse"]
+
+
+def test_the_default_demo_organisation_passes_every_blocking_check(tmp_path, monkeypatch):
+    """`make demo` generates 2,000 employees x 36 months: its batches must load and pass the checks."""
+    import dagster as dg
+
+    from lpss_pipeline.runner import run_job
+    from lpss_pipeline.settings import Settings
+    from lpss_pipeline.synthetic.generate import generate_history
+
+    settings = Settings(home=tmp_path, landing_dir=tmp_path / "landing")
+    for name in ("LPSS_HOME", "LPSS_WAREHOUSE_PATH", "DAGSTER_HOME"):
+        monkeypatch.setenv(name, "")
+    generate_history(settings.landing_dir, settings.truth_dir, employees=2000, months=36, as_of=date.today())
+    outcome = run_job(settings, "ingest_job", instance=dg.DagsterInstance.ephemeral())
+    assert outcome.success, "\n".join(outcome.failures)
+    assert not list(settings.quarantine_dir.iterdir())

@@ -96,7 +96,8 @@ class Mentoring:
         A, P = self.assignments, self.wf.people
         left = np.minimum(P["term_day"][A["mentor"]], P["term_day"][A["mentee"]])
         ended = left < A["end"]
-        A["end"][ended] = left[ended]
+        # A pairing whose person left before its first day ends on that day, never before it.
+        A["end"][ended] = np.maximum(left[ended], A["start"][ended])
         mentees = A["mentee"][ended]
         P["mentored_until"][mentees] = np.minimum(P["mentored_until"][mentees], left[ended])
         active = np.flatnonzero((A["start"] < m.next_day) & (self.actual_end() >= m.next_day))
