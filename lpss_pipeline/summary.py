@@ -1,8 +1,15 @@
-"""What is in the warehouse: the batch ledger and row counts, for `lpss status` and `lpss demo`."""
+"""What is in the warehouse and the published marts, for `lpss status`, `lpss quality` and `lpss demo`.
+
+Each reader opens its DuckDB file read-only and closes it at once: a connection left open in
+this process would keep the pipeline from writing the warehouse.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -16,39 +23,52 @@ class WarehouseSummary:
     tables: list[tuple[str, int, int]]  # raw table, rows, batches contributing
 
 
-def summarize(settings: Settings) -> WarehouseSummary | None:
-    """None when there is no warehouse yet. Opens it read-only and closes it at once."""
-    if not settings.warehouse_path.exists():
-        return None
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
+@contextmanager
+def _reading(path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection | None, set[str]]]:
+    """A read-only connection (None when the file does not exist) and its ``schema.table`` names."""
+    if not path.exists():
+        yield None, set()
+        return
+    con = duckdb.connect(str(path), read_only=True)
     try:
-        existing = {
-            r[0]
-            for r in con.execute(
-                "SELECT table_schema || '.' || table_name FROM information_schema.tables"
-            ).fetchall()
+        tables = {
+            f"{s}.{t}"
+            for s, t in con.execute("SELECT schema_name, table_name FROM duckdb_tables()").fetchall()
         }
-        batches = []
-        if "ops.ingested_batches" in existing:
-            batches = con.execute("""
-                SELECT system, batch_id, 'loaded', loaded_at, rows_loaded FROM ops.ingested_batches
-                UNION ALL
-                SELECT system, batch_id, 'quarantined (' || arg_max(stage, quarantined_at) || ')',
-                    max(quarantined_at), NULL
-                FROM ops.quarantined_batches
-                GROUP BY system, batch_id
-                ORDER BY batch_id, system""").fetchall()
-        tables = []
-        for e in ENTITIES.values():
-            name = f"raw.{e.raw_table}"
-            if name in existing:
-                rows, n_batches = con.execute(
-                    f'SELECT count(*), count(DISTINCT _batch_id) FROM raw."{e.raw_table}"'
-                ).fetchone()
-                tables.append((name, rows, n_batches))
-        return WarehouseSummary(batches, tables)
+        yield con, tables
     finally:
         con.close()
+
+
+BATCHES_SQL = """
+    SELECT system, batch_id, 'loaded', loaded_at, rows_loaded FROM ops.ingested_batches
+    UNION ALL
+    SELECT system, batch_id, 'quarantined (' || arg_max(stage, quarantined_at) || ')',
+        max(quarantined_at), NULL
+    FROM ops.quarantined_batches
+    GROUP BY system, batch_id
+    ORDER BY batch_id, system
+"""
+
+
+def summarize(settings: Settings) -> WarehouseSummary | None:
+    """The batch ledger and raw row counts; None when there is no warehouse yet."""
+    with _reading(settings.warehouse_path) as (con, tables):
+        if con is None:
+            return None
+        ledger = {"ops.ingested_batches", "ops.quarantined_batches"} <= tables
+        batches = con.execute(BATCHES_SQL).fetchall() if ledger else []
+        counts = [
+            (
+                f"raw.{e.raw_table}",
+                *con.execute(
+                    f'SELECT count(*), count(DISTINCT _batch_id) FROM raw."{e.raw_table}"'
+                ).fetchone(),
+            )
+            for e in ENTITIES.values()
+            if f"raw.{e.raw_table}" in tables
+        ]
+        return WarehouseSummary(batches, counts)
 
 
 HEADLINE_SQL = """
@@ -62,14 +82,8 @@ HEADLINE_SQL = """
 
 def headline_kpis(settings: Settings) -> list[tuple]:
     """Latest organisation-wide value of every KPI, read from the published marts (never the warehouse)."""
-    if not settings.published_path.exists():
-        return []
-    con = duckdb.connect(str(settings.published_path), read_only=True)
-    try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        return con.execute(HEADLINE_SQL).fetchall() if "fct_kpis" in tables else []
-    finally:
-        con.close()
+    with _reading(settings.published_path) as (con, tables):
+        return con.execute(HEADLINE_SQL).fetchall() if "marts.fct_kpis" in tables else []
 
 
 QUALITY_SQL = {
@@ -90,18 +104,8 @@ QUALITY_SQL = {
 
 def quality_report(settings: Settings) -> dict[str, list[tuple]] | None:
     """The latest data-integrity results per entity, recent findings and quarantined batches."""
-    if not settings.warehouse_path.exists():
-        return None
-    con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-    try:
-        existing = {
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'ops'"
-            ).fetchall()
-        }
-        if not {"data_quality_runs", "data_quality_findings", "quarantined_batches"} <= existing:
+    with _reading(settings.warehouse_path) as (con, tables):
+        needed = {"ops.data_quality_runs", "ops.data_quality_findings", "ops.quarantined_batches"}
+        if con is None or not needed <= tables:
             return None
         return {name: con.execute(sql).fetchall() for name, sql in QUALITY_SQL.items()}
-    finally:
-        con.close()
