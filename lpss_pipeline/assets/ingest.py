@@ -36,7 +36,7 @@ def _failure(report: IngestReport) -> dg.Failure:
     refused = report.of("refused")
     return dg.Failure(
         description="\n\n".join(str(r.error) for r in refused),
-        metadata={"refused_batches": [r.batch.label for r in refused]},
+        metadata={"quarantined_batches": [r.batch.label for r in refused]},
     )
 
 
