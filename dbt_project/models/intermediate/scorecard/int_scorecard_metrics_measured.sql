@@ -4,19 +4,22 @@
 -- is M-2..M; quarterly inputs use the latest value whose period began within the lookback.
 -- Where a metric applies (e.g. revenue-generating departments only) is decided by the catalogue,
 -- in int_scorecard_metrics_scored.
-with leader_months as (
+with lookback as (
+    select cast(value as integer) as months
+    from {{ ref('lpss_parameters') }} where parameter = 'quarterly_lookback_months'
+),
+
+-- lookback_start: a quarterly input counts when its period began after it (and by the month's end).
+leader_months as (
     select
         m.employee_id,
         m.month_start as month,
         m.month_end,
-        m.observed_through
+        m.observed_through,
+        m.month_end - to_months(lookback.months) as lookback_start
     from {{ ref('int_employee_months') }} as m
+    cross join lookback
     where m.is_leader
-),
-
-lookback as (
-    select cast(value as integer) as months
-    from {{ ref('lpss_parameters') }} where parameter = 'quarterly_lookback_months'
 ),
 
 goal_attainment as (
@@ -61,10 +64,9 @@ team_growth as (
 team_satisfaction as (
     select lm.employee_id, lm.month, 'team_satisfaction', arg_max(s.team_satisfaction, s.survey_quarter)
     from leader_months as lm
-    cross join lookback
     inner join {{ ref('stg_hris__engagement_surveys') }} as s
         on s.leader_employee_id = lm.employee_id
-        and s.survey_quarter > lm.month_end - to_months(lookback.months)
+        and s.survey_quarter > lm.lookback_start
         and s.survey_quarter <= lm.month_end
     group by lm.employee_id, lm.month
 ),
@@ -136,10 +138,9 @@ latest_strategic_impact as (
         arg_max(r.innovation, r.quarter) as innovation,
         arg_max(r.cross_functional_influence, r.quarter) as cross_functional_influence
     from leader_months as lm
-    cross join lookback
     inner join {{ ref('stg_hris__strategic_impact_ratings') }} as r
         on r.leader_employee_id = lm.employee_id
-        and r.quarter > lm.month_end - to_months(lookback.months)
+        and r.quarter > lm.lookback_start
         and r.quarter <= lm.month_end
     group by lm.employee_id, lm.month
 ),
