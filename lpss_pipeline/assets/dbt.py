@@ -4,8 +4,11 @@ dagster-dbt builds the asset graph from dbt's manifest, so the manifest must exi
 definitions import; it is (re)parsed here when missing or older than any project file.
 """
 
+import fcntl
+import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,23 +34,41 @@ def _newest_project_file() -> float:
     return newest
 
 
+def _stale(manifest: Path) -> bool:
+    return not manifest.exists() or manifest.stat().st_mtime < _newest_project_file()
+
+
 def ensure_manifest() -> Path:
-    """Run ``dbt parse`` when the manifest is missing or stale; return its path."""
+    """Run ``dbt parse`` when the manifest is missing or stale; return its path.
+
+    Several processes import the definitions at once (test workers, the webserver and its code
+    server), so parsing is serialised by a lock and the new manifest is moved into place whole:
+    no process ever reads a half-written manifest.
+    """
     manifest = dbt_project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_project_file():
-        subprocess.run(
-            [
-                DBT_EXECUTABLE,
-                "parse",
-                "--quiet",
-                "--project-dir",
-                str(DBT_PROJECT_DIR),
-                "--profiles-dir",
-                str(DBT_PROJECT_DIR),
-            ],
-            check=True,
-            cwd=DBT_PROJECT_DIR,
-        )
+    if not _stale(manifest):
+        return manifest
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with (manifest.parent / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _stale(manifest):  # another process may have parsed while this one waited
+            with tempfile.TemporaryDirectory(dir=manifest.parent, prefix=".parse-") as scratch:
+                subprocess.run(
+                    [
+                        DBT_EXECUTABLE,
+                        "parse",
+                        "--quiet",
+                        "--project-dir",
+                        str(DBT_PROJECT_DIR),
+                        "--profiles-dir",
+                        str(DBT_PROJECT_DIR),
+                        "--target-path",
+                        scratch,
+                    ],
+                    check=True,
+                    cwd=DBT_PROJECT_DIR,
+                )
+                os.replace(Path(scratch) / "manifest.json", manifest)
     return manifest
 
 
