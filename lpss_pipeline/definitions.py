@@ -3,12 +3,20 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from lpss_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_project, lpss_dbt_models
+from lpss_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_assets_defs, dbt_project
 from lpss_pipeline.assets.ingest import ingest_assets
 from lpss_pipeline.assets.publish import published_marts
+from lpss_pipeline.assets.readiness import readiness_assets
 from lpss_pipeline.checks.marts import mart_checks
 from lpss_pipeline.checks.raw import raw_checks
-from lpss_pipeline.jobs import data_integrity_job, ingest_job, pipeline_job, succession_job
+from lpss_pipeline.jobs import (
+    data_integrity_job,
+    ingest_job,
+    pipeline_job,
+    readiness_training_job,
+    scorecard_job,
+    succession_job,
+)
 from lpss_pipeline.resources import file_resources
 from lpss_pipeline.schedules import schedules
 from lpss_pipeline.sensors import export_batch_sensor
@@ -19,9 +27,16 @@ def build_defs(settings: Settings) -> dg.Definitions:
     """The code location for one LPSS_HOME; ``defs`` below is the one the environment names."""
     settings.export_env()
     return dg.Definitions(
-        assets=[*ingest_assets, lpss_dbt_models, published_marts],
+        assets=[*ingest_assets, *dbt_assets_defs, *readiness_assets, published_marts],
         asset_checks=[*raw_checks, mart_checks],
-        jobs=[ingest_job, pipeline_job, succession_job, data_integrity_job],
+        jobs=[
+            ingest_job,
+            pipeline_job,
+            scorecard_job,
+            readiness_training_job,
+            succession_job,
+            data_integrity_job,
+        ],
         schedules=schedules,
         sensors=[export_batch_sensor],
         resources={

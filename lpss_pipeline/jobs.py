@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 import dagster as dg
 from dagster_dbt import build_dbt_asset_selection
 
-from lpss_pipeline.assets.dbt import lpss_dbt_models
+from lpss_pipeline.assets.dbt import dbt_assets_defs
+from lpss_pipeline.assets.readiness import MODEL_KEY
 from lpss_pipeline.checks.raw import raw_checks
 
 PUBLISHED = dg.AssetSelection.groups("publishing")
@@ -20,12 +24,31 @@ ingest_job = dg.define_asset_job(
 pipeline_job = dg.define_asset_job(
     "pipeline_job",
     selection=dg.AssetSelection.all(),
-    description="Ingest new batches, build every model with its tests, publish the marts.",
+    description="Everything: ingest new batches, build every model with its tests, retrain the readiness "
+    "model (champion gated), predict with the champion, publish the marts.",
+)
+
+scorecard_job = dg.define_asset_job(
+    "scorecard_job",
+    selection=dg.AssetSelection.all() - dg.AssetSelection.assets(MODEL_KEY),
+    description="The monthly build: ingest, build every model with its tests, predict readiness with the "
+    "current champion (no retraining), publish the marts.",
+)
+
+readiness_training_job = dg.define_asset_job(
+    "readiness_training_job",
+    selection=dg.AssetSelection.assets(MODEL_KEY).downstream(),
+    description="Retrain the readiness model on the loaded data; if it becomes the champion its "
+    "predictions flow into the readiness marts, which are rebuilt and republished.",
 )
 
 succession_job = dg.define_asset_job(
     "succession_job",
-    selection=build_dbt_asset_selection([lpss_dbt_models], dbt_select=SUCCESSION_MARTS) | PUBLISHED,
+    selection=reduce(
+        operator.or_,
+        [build_dbt_asset_selection([d], dbt_select=SUCCESSION_MARTS) for d in dbt_assets_defs],
+        PUBLISHED,
+    ),
     description="Rebuild succession coverage, bench strength and the bench tracker from loaded data, "
     "with their tests, and republish.",
 )

@@ -1,17 +1,18 @@
-"""Schedules: daily data integrity, monthly scorecards, the quarterly succession review, the annual audit."""
+"""Schedules: daily integrity, monthly scorecards, quarterly succession and retraining, the annual audit."""
 
 from __future__ import annotations
 
 import dagster as dg
 
-from lpss_pipeline.jobs import data_integrity_job, pipeline_job, succession_job
+from lpss_pipeline.jobs import data_integrity_job, readiness_training_job, scorecard_job, succession_job
 
 # Times are UTC, after the nightly HRIS/CRM exports have landed.
 monthly_scorecard_schedule = dg.ScheduleDefinition(
     name="monthly_scorecard_schedule",
-    job=pipeline_job,
+    job=scorecard_job,
     cron_schedule="0 6 1 * *",
-    description="1st of the month: ingest, build the scorecards and every mart, publish.",
+    description="1st of the month: ingest, build the scorecards and every mart, predict readiness with the "
+    "champion, publish.",
 )
 
 quarterly_succession_schedule = dg.ScheduleDefinition(
@@ -30,6 +31,14 @@ annual_succession_audit_schedule = dg.ScheduleDefinition(
     "marts and their tests whose results stay in the run history.",
 )
 
+readiness_training_schedule = dg.ScheduleDefinition(
+    name="readiness_training_schedule",
+    job=readiness_training_job,
+    cron_schedule="0 9 1 1,4,7,10 *",
+    description="First day of each quarter, after the monthly build: retrain the readiness model; the "
+    "champion moves only if the new model beats it and the rule on the same validation months.",
+)
+
 data_integrity_schedule = dg.ScheduleDefinition(
     name="data_integrity_schedule",
     job=data_integrity_job,
@@ -42,5 +51,6 @@ schedules = [
     data_integrity_schedule,
     monthly_scorecard_schedule,
     quarterly_succession_schedule,
+    readiness_training_schedule,
     annual_succession_audit_schedule,
 ]

@@ -16,7 +16,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
 DAGSTER_YAML = """\
-# Written by lpss (lpss_pipeline/home.py); regenerated on every start, edit that file instead.
+# Written by lpss (lpss_pipeline/settings.py); regenerated on every start, edit that file instead.
 telemetry:
   enabled: false
 storage:
@@ -87,6 +87,16 @@ class Settings:
     def dagster_home(self) -> Path:
         return self.home / "dagster_home"
 
+    @property
+    def mlflow_tracking_uri(self) -> str:
+        """MLflow's tracking and registry store: ``MLFLOW_TRACKING_URI``, else sqlite in LPSS_HOME."""
+        return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{self.home / 'mlflow.db'}"
+
+    @property
+    def mlartifacts_dir(self) -> Path:
+        """Where MLflow runs keep their artifacts (the models, plots, backtests)."""
+        return self.home / "mlartifacts"
+
     def ensure(self) -> Settings:
         """Create the folder layout and the Dagster instance config; safe to call repeatedly."""
         for path in (
@@ -113,6 +123,7 @@ class Settings:
         """Absolute paths for child processes (dbt reads ``LPSS_WAREHOUSE_PATH`` in profiles.yml)."""
         os.environ["LPSS_HOME"] = str(self.home)
         os.environ["LPSS_WAREHOUSE_PATH"] = str(self.warehouse_path)
+        os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
 
 def load_settings() -> Settings:

@@ -87,15 +87,39 @@ class LpssDbtTranslator(DagsterDbtTranslator):
         return dbt_resource_props["fqn"][1]  # models/<layer>/...: staging, intermediate, marts
 
 
-@dbt_assets(
-    manifest=ensure_manifest(),
-    project=dbt_project,
-    dagster_dbt_translator=LpssDbtTranslator(),
-    pool=WAREHOUSE_POOL,
+READINESS_SOURCE = "source:ml.readiness_predictions+"
+"""The models that read the readiness model's predictions: built in a second dbt step, after the
+model (which itself reads dbt's features). One dbt multi-asset on both sides would be a cycle."""
+
+
+def _dbt_build(name: str, select: str, exclude: str | None) -> dg.AssetsDefinition:
+    """`dbt build` of the selected seeds, snapshots and models with their tests, in dependency order."""
+
+    @dbt_assets(
+        manifest=ensure_manifest(),
+        project=dbt_project,
+        select=select,
+        exclude=exclude,
+        name=name,
+        dagster_dbt_translator=LpssDbtTranslator(),
+        pool=WAREHOUSE_POOL,
+    )
+    def _models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+        yield from dbt.cli(["build"], context=context).stream()
+
+    return _models
+
+
+lpss_dbt_models = _dbt_build(
+    "lpss_dbt_models",
+    select="fqn:*",
+    exclude=READINESS_SOURCE,
 )
-def lpss_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build`: seeds, snapshots, models and their tests, in dependency order."""
-    yield from dbt.cli(["build"], context=context).stream()
+lpss_dbt_readiness_marts = _dbt_build(
+    "lpss_dbt_readiness_marts",
+    select=READINESS_SOURCE,
+    exclude=None,
+)
+dbt_assets_defs = [lpss_dbt_models, lpss_dbt_readiness_marts]
 
-
-MART_KEYS = [k for k in lpss_dbt_models.keys if k.path[0] == "marts"]
+MART_KEYS = [k for defs in dbt_assets_defs for k in defs.keys if k.path[0] == "marts"]

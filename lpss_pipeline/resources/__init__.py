@@ -1,10 +1,12 @@
-"""Dagster resources: the DuckDB warehouse, the landing zone, and where data-quality evidence goes."""
+"""Dagster resources: the DuckDB warehouse, the landing zone, where data-quality evidence goes, MLflow."""
 
 from __future__ import annotations
 
 from lpss_pipeline.settings import Settings
+from lpss_pipeline.synthetic.truth import TRUTH_FILE
 
 from .landing_zone import LandingZoneResource
+from .mlflow_store import MlflowResource
 from .quality import QualityResource
 from .warehouse import WarehouseResource
 
@@ -24,7 +26,12 @@ def file_resources(settings: Settings) -> dict:
             gx_dir=str(settings.gx_dir),
             data_docs_dir=str(settings.data_docs_dir),
         ),
+        "mlflow": MlflowResource(
+            tracking_uri=settings.mlflow_tracking_uri,
+            artifacts_dir=str(settings.mlartifacts_dir),
+            truth_file=str(settings.truth_dir / TRUTH_FILE),
+        ),
     }
 
 
-__all__ = ["LandingZoneResource", "QualityResource", "WarehouseResource", "file_resources"]
+__all__ = ["LandingZoneResource", "MlflowResource", "QualityResource", "WarehouseResource", "file_resources"]

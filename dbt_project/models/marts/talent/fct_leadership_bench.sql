@@ -1,11 +1,11 @@
 -- The master bench tracker (SPEC section 7). Grain: target level x candidate x month; the
 -- candidates for target level L are the people at level L-1 in fct_promotion_readiness (leaders
 -- at levels 1-3, and level-0 bench candidates for level 1). bench_rank orders each target level's
--- candidates in a month by readiness_pct, then competency_avg, then composite_score (each
--- highest first, missing last), then employee_id. Development progress: idp_on_schedule_pct =
+-- candidates in a month by readiness_pct, then the readiness model's promotion_probability, then
+-- competency_avg, then composite_score (each highest first, missing last), then employee_id. Development progress: idp_on_schedule_pct =
 -- IDP milestones completed on or before their due date among those due by the month's last
--- observed day (all time; null when none due yet). promotion_probability stays null until the
--- readiness model exists.
+-- observed day (all time; null when none due yet). promotion_probability is the champion readiness
+-- model's (null where fct_promotion_readiness has none).
 with readiness as (
     select * from {{ ref('fct_promotion_readiness') }}
 ),
@@ -37,7 +37,8 @@ final as (
         r.employee_id,
         row_number() over (
             partition by r.month, r.target_level
-            order by r.readiness_pct desc nulls last, r.competency_avg desc nulls last,
+            order by r.readiness_pct desc nulls last, r.promotion_probability desc nulls last,
+                r.competency_avg desc nulls last,
                 r.composite_score desc nulls last, r.employee_id
         ) as bench_rank,
         r.readiness_pct,

@@ -5,8 +5,9 @@
 -- scorecard is complete; months_to_ready from the 3-month trend. Bench candidates: readiness_pct
 -- = share of the level-1 competency expectations met; they have no scorecard, so band,
 -- months_to_ready and the flags do not apply (band null, flags false).
--- promotion_probability and model_version stay null until the readiness model writes
--- ml.readiness_predictions. The slope is rounded to 6 decimals so floating-point noise on a flat
+-- promotion_probability, model_version and the top three feature contributions come from the
+-- champion readiness model (ml.readiness_predictions); they are null in the months the champion
+-- was trained on and before any model exists. The slope is rounded to 6 decimals so floating-point noise on a flat
 -- trend does not read as progress.
 with parameters as (
     select
@@ -28,6 +29,10 @@ scorecards as (
 
 profiles as (
     select * from {{ ref('int_competency_profiles_aggregated') }}
+),
+
+predictions as (
+    select * from {{ source('ml', 'readiness_predictions') }}
 ),
 
 -- runs of consecutive months in the same band (gaps and islands): a month gap breaks a run
@@ -81,8 +86,8 @@ final as (
             when j.is_complete then least(100.0, j.composite_score / p.target_composite * 100)
         end as readiness_pct,
         case when j.leadership_level >= 1 then j.scorecard_band end as band,
-        cast(null as double) as promotion_probability,
-        cast(null as varchar) as model_version,
+        pred.promotion_probability,
+        pred.model_version,
         case
             when j.leadership_level = 0 or not j.is_complete then null
             when round(cast(j.composite_score as decimal(18, 6)), 1) >= p.target_composite then 0
@@ -111,10 +116,17 @@ final as (
         j.competency_avg,
         j.expectations_met_pct,
         j.is_bench_candidate,
+        pred.top_feature_1,
+        pred.top_contribution_1,
+        pred.top_feature_2,
+        pred.top_contribution_2,
+        pred.top_feature_3,
+        pred.top_contribution_3,
         j.department_id,
         j.region
     from joined as j
     cross join parameters as p
+    left join predictions as pred on pred.employee_id = j.employee_id and pred.month = j.month
 )
 
 select * from final

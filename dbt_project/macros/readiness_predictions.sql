@@ -1,0 +1,19 @@
+{#- The shape of ml.readiness_predictions, written by ml/predict.py (PREDICTION_COLUMNS there; a
+    test keeps the two equal). Created empty when missing so the marts build before any model. -#}
+{% macro create_readiness_predictions_table() -%}
+    create schema if not exists ml;
+    create table if not exists ml.readiness_predictions (
+        employee_id varchar,
+        month date,
+        promotion_probability double,
+        model_version varchar,
+        model_run_id varchar,
+        top_feature_1 varchar,
+        top_contribution_1 double,
+        top_feature_2 varchar,
+        top_contribution_2 double,
+        top_feature_3 varchar,
+        top_contribution_3 double,
+        scored_at timestamp
+    )
+{%- endmacro %}

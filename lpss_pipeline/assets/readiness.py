@@ -1,0 +1,90 @@
+"""The promotion-readiness model (SPEC section 8): training with a gated champion, and predictions.
+
+Glue only: the model lives in ``ml/``. Both assets read the warehouse, and predictions write it,
+so both run in the warehouse pool; MLflow and XGBoost are imported inside the steps.
+"""
+
+from pathlib import Path
+
+import dagster as dg
+
+from lpss_pipeline.assets.ingest import WAREHOUSE_POOL
+from lpss_pipeline.resources import MlflowResource, WarehouseResource
+
+FEATURES_KEY = dg.AssetKey(["ml", "readiness_features"])
+LABELS_KEY = dg.AssetKey(["ml", "readiness_labels"])
+MODEL_KEY = dg.AssetKey(["ml", "readiness_model"])
+PREDICTIONS_KEY = dg.AssetKey(["ml", "readiness_predictions"])
+
+
+@dg.asset(
+    key=MODEL_KEY,
+    group_name="readiness_model",
+    deps=[FEATURES_KEY, LABELS_KEY],
+    kinds={"xgboost", "mlflow"},
+    pool=WAREHOUSE_POOL,
+    description="Train the XGBoost readiness model on the older labelled months, judge it on the latest "
+    "ones against the champion and the rule composite >= 85, register it as lpss-readiness and move the "
+    "champion alias only when it wins. Quarterly (readiness_training_schedule) and in every full run.",
+)
+def readiness_model(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, mlflow: MlflowResource
+) -> dg.MaterializeResult:
+    from ml.champion import train_and_register
+    from ml.frames import NotEnoughHistory, read_frame, read_parameters
+
+    with warehouse.connect(read_only=True) as con:
+        frame, parameters = read_frame(con), read_parameters(con)
+    try:
+        outcome = train_and_register(frame, parameters, mlflow.tracking(), Path(mlflow.truth_file))
+    except NotEnoughHistory as reason:
+        context.log.warning(f"readiness model not trained: {reason}")
+        return dg.MaterializeResult(metadata={"trained": False, "reason": str(reason)})
+    context.log.info(f"lpss-readiness v{outcome.version}: {outcome.decision.reason}")
+    figures = {k: dg.MetadataValue.float(round(v, 4)) for k, v in sorted(outcome.metrics.items())}
+    return dg.MaterializeResult(
+        metadata={
+            "trained": True,
+            "mlflow_run_id": outcome.run_id,
+            "registered_version": outcome.version,
+            "champion_decision": "promoted" if outcome.decision.promote else "kept",
+            "champion_reason": outcome.decision.reason,
+            "champion_version": outcome.champion_version or "none",
+            **{k: str(v) for k, v in outcome.split.items()},
+            **figures,
+        }
+    )
+
+
+@dg.asset(
+    key=PREDICTIONS_KEY,
+    group_name="readiness_model",
+    deps=[MODEL_KEY, FEATURES_KEY, LABELS_KEY],
+    kinds={"xgboost", "duckdb"},
+    pool=WAREHOUSE_POOL,
+    description="ml.readiness_predictions: the champion's (models:/lpss-readiness@champion) probability of "
+    "promotion within the window and its top three feature contributions, per person-month after its "
+    "training window. Read by fct_promotion_readiness and fct_leadership_bench.",
+)
+def readiness_predictions(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, mlflow: MlflowResource
+) -> dg.MaterializeResult:
+    outcome = None
+    if mlflow.has_store():
+        from ml.forecast import predict_with_champion
+
+        with warehouse.connect() as con:
+            outcome = predict_with_champion(con, mlflow.tracking())
+    if outcome is None:
+        context.log.warning("no champion readiness model yet: predictions left as they were")
+        return dg.MaterializeResult(metadata={"champion_version": "none", "rows": 0})
+    return dg.MaterializeResult(
+        metadata={
+            "champion_version": outcome.model_version,
+            "rows": outcome.rows,
+            "months": f"{outcome.first_month} .. {outcome.last_month}",
+        }
+    )
+
+
+readiness_assets = [readiness_model, readiness_predictions]

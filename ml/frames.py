@@ -1,0 +1,127 @@
+"""The readiness model's data: features and labels from the warehouse, split by time.
+
+dbt builds ``ml.readiness_features`` (only data dated on or before each month) and
+``ml.readiness_labels``; this module reads them into one frame and cuts it by month, never at
+random, so the model is always judged on months later than any it learnt from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+FEATURES = (
+    "leadership_level",
+    "composite_score",
+    "performance_score",
+    "engagement_score",
+    "development_score",
+    "strategic_impact_score",
+    "composite_change",
+    "trend_slope_3m",
+    "months_in_level",
+    "tenure_months",
+    "idp_on_schedule_pct",
+    "mentoring_attendance_pct",
+    "training_completion_pct",
+    "competency_avg",
+    "competency_min",
+    "competency_human_avg",
+    "competency_technical_avg",
+    "nomination_readiness",
+    "is_emergency_successor",
+    "latest_assessed_ready",
+)
+"""Model inputs, all columns of ml.readiness_features (booleans become 0/1, missing stays NaN)."""
+
+LABEL = "promoted_within_window"
+
+
+class NotEnoughHistory(ValueError):
+    """Too few months with known outcomes to train and validate on separate months."""
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """The business numbers the model is judged by, from config.lpss_parameters (dbt seed)."""
+
+    ready_threshold: float  # a probability at or above it calls a person ready
+    rule_composite: float  # the rule "composite >= 85" the model must beat
+    validation_months: int  # the latest labelled months held out for validation and gating
+
+
+def read_parameters(con: duckdb.DuckDBPyConnection) -> Parameters:
+    rows = dict(con.execute("select parameter, value from config.lpss_parameters").fetchall())
+    return Parameters(
+        ready_threshold=float(rows["readiness_probability_threshold"]),
+        rule_composite=float(rows["readiness_target_composite"]),
+        validation_months=int(rows["readiness_validation_months"]),
+    )
+
+
+def read_frame(con: duckdb.DuckDBPyConnection, after: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Features joined to labels, one row per person-month (only months after ``after`` if given)."""
+    columns = ", ".join(f"f.{c}" for c in FEATURES)
+    frame = con.execute(
+        f"""
+        select f.employee_id, f.month, {columns}, l.window_closed, l.{LABEL}
+        from ml.readiness_features as f
+        inner join ml.readiness_labels as l using (employee_id, month)
+        where ? is null or f.month > ?
+        order by f.month, f.employee_id
+        """,
+        [after, after],
+    ).df()
+    frame["month"] = pd.to_datetime(frame["month"])
+    return frame
+
+
+def feature_matrix(frame: pd.DataFrame, features: tuple[str, ...] = FEATURES) -> pd.DataFrame:
+    """The model's input: numeric columns in a fixed order, missing values as NaN."""
+    return frame.loc[:, list(features)].astype("float64")
+
+
+@dataclass(frozen=True)
+class TimeSplit:
+    train: pd.DataFrame
+    validation: pd.DataFrame
+    forecast: pd.DataFrame  # months whose outcome is not known yet
+
+    @property
+    def train_end(self) -> pd.Timestamp:
+        return self.train["month"].max()
+
+    def describe(self) -> dict[str, str | int]:
+        def span(part: pd.DataFrame) -> str:
+            if part.empty:
+                return "none"
+            return f"{part['month'].min():%Y-%m} .. {part['month'].max():%Y-%m}"
+
+        return {
+            "train_months": span(self.train),
+            "validation_months": span(self.validation),
+            "forecast_months": span(self.forecast),
+            "train_rows": len(self.train),
+            "validation_rows": len(self.validation),
+            "forecast_rows": len(self.forecast),
+        }
+
+
+def split_by_time(frame: pd.DataFrame, validation_months: int) -> TimeSplit:
+    """Train on the older labelled months, validate on the latest ``validation_months`` labelled
+    months, forecast the months whose window is still open."""
+    closed = sorted(frame.loc[frame["window_closed"], "month"].unique())
+    if len(closed) <= validation_months:
+        raise NotEnoughHistory(
+            f"{len(closed)} month(s) have known outcomes; training needs more than the "
+            f"{validation_months} validation months (history must cover them plus the promotion window)"
+        )
+    validation_start = closed[-validation_months]
+    labelled = frame["window_closed"]
+    train = frame[labelled & (frame["month"] < validation_start)].reset_index(drop=True)
+    validation = frame[labelled & (frame["month"] >= validation_start)].reset_index(drop=True)
+    if train[LABEL].nunique() < 2 or validation[LABEL].nunique() < 2:
+        raise NotEnoughHistory("training or validation months hold only one outcome (no promotions, or all)")
+    return TimeSplit(train=train, validation=validation, forecast=frame[~labelled].reset_index(drop=True))

@@ -1,0 +1,97 @@
+"""Probabilities and their explanations, and the ml.readiness_predictions table.
+
+Explanations are XGBoost's own ``pred_contribs`` (exact TreeSHAP values in log-odds): for each
+person-month the three features that moved the prediction most, with their signed contribution.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+import numpy as np
+import pandas as pd
+from xgboost import DMatrix, XGBClassifier
+
+from .frames import feature_matrix
+
+TOP_CONTRIBUTIONS = 3
+
+PREDICTION_COLUMNS = {
+    "employee_id": "VARCHAR",
+    "month": "DATE",
+    "promotion_probability": "DOUBLE",
+    "model_version": "VARCHAR",
+    "model_run_id": "VARCHAR",
+    **{
+        name: kind
+        for rank in range(1, TOP_CONTRIBUTIONS + 1)
+        for name, kind in ((f"top_feature_{rank}", "VARCHAR"), (f"top_contribution_{rank}", "DOUBLE"))
+    },
+    "scored_at": "TIMESTAMP",
+}
+"""The table's shape; dbt creates the same empty table (macros/readiness_predictions.sql)."""
+
+
+def probabilities(
+    classifier: XGBClassifier, features: tuple[str, ...], prior_log_odds_shift: float, frame: pd.DataFrame
+) -> np.ndarray:
+    """Promotion probabilities with the class-weighting shift taken back out (training.py)."""
+    margin = classifier.get_booster().predict(
+        DMatrix(feature_matrix(frame, features), missing=np.nan), output_margin=True
+    )
+    return 1.0 / (1.0 + np.exp(-(margin - prior_log_odds_shift)))
+
+
+def top_contributions(
+    classifier: XGBClassifier, features: tuple[str, ...], frame: pd.DataFrame
+) -> pd.DataFrame:
+    """The TOP_CONTRIBUTIONS largest absolute feature contributions per row, by name and value."""
+    contribs = classifier.get_booster().predict(
+        DMatrix(feature_matrix(frame, features), missing=np.nan), pred_contribs=True
+    )[:, : len(features)]  # the last column is the bias
+    order = np.argsort(-np.abs(contribs), axis=1, kind="stable")[:, :TOP_CONTRIBUTIONS]
+    names = np.asarray(features)[order]
+    values = np.take_along_axis(contribs, order, axis=1)
+    columns = {}
+    for rank in range(TOP_CONTRIBUTIONS):
+        columns[f"top_feature_{rank + 1}"] = names[:, rank]
+        columns[f"top_contribution_{rank + 1}"] = values[:, rank].astype("float64")
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def prediction_rows(
+    classifier: XGBClassifier,
+    features: tuple[str, ...],
+    prior_log_odds_shift: float,
+    frame: pd.DataFrame,
+    model_version: str,
+    run_id: str,
+) -> pd.DataFrame:
+    rows = pd.DataFrame(
+        {
+            "employee_id": frame["employee_id"],
+            "month": frame["month"].dt.date,
+            "promotion_probability": probabilities(classifier, features, prior_log_odds_shift, frame),
+            "model_version": model_version,
+            "model_run_id": run_id,
+        }
+    )
+    rows = rows.join(top_contributions(classifier, features, frame))
+    rows["scored_at"] = datetime.now(UTC).replace(tzinfo=None)
+    return rows[list(PREDICTION_COLUMNS)]
+
+
+def write_predictions(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    """Replace ml.readiness_predictions with ``rows`` in one transaction."""
+    columns = ", ".join(f"{name} {kind}" for name, kind in PREDICTION_COLUMNS.items())
+    con.execute("create schema if not exists ml")
+    con.execute(f"create table if not exists ml.readiness_predictions ({columns})")
+    con.register("new_predictions", rows)
+    try:
+        con.execute("begin")
+        con.execute("delete from ml.readiness_predictions")
+        con.execute("insert into ml.readiness_predictions by name select * from new_predictions")
+        con.execute("commit")
+    finally:
+        con.unregister("new_predictions")

@@ -1,0 +1,81 @@
+"""The MLflow store: where runs and the registry live, and the champion read back from it.
+
+Default store: ``sqlite:///<LPSS_HOME>/mlflow.db`` with artifacts under ``LPSS_HOME/mlartifacts``
+(set by the caller; ``MLFLOW_TRACKING_URI`` overrides the store). The registered model
+``lpss-readiness`` carries the alias ``champion``; predictions load the model through
+``models:/lpss-readiness@champion`` and read how to use it from the version's tags.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import mlflow
+import mlflow.xgboost
+import pandas as pd
+from mlflow.exceptions import MlflowException
+from mlflow.tracking import MlflowClient
+from xgboost import XGBClassifier
+
+MODEL_NAME = "lpss-readiness"
+EXPERIMENT = "lpss-readiness"
+CHAMPION = "champion"
+CHAMPION_URI = f"models:/{MODEL_NAME}@{CHAMPION}"
+
+# model-version tags that make a registered model usable on its own
+TAG_FEATURES = "features"
+TAG_SHIFT = "prior_log_odds_shift"
+TAG_TRAIN_END = "train_end_month"
+
+
+@dataclass(frozen=True)
+class Tracking:
+    tracking_uri: str
+    artifacts_dir: Path
+
+    def activate(self) -> MlflowClient:
+        """Point MLflow at this store and the lpss experiment (created on first use)."""
+        os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+        mlflow.set_tracking_uri(self.tracking_uri)
+        mlflow.set_registry_uri(self.tracking_uri)
+        if mlflow.get_experiment_by_name(EXPERIMENT) is None:
+            self.artifacts_dir.mkdir(parents=True, exist_ok=True)
+            mlflow.create_experiment(EXPERIMENT, artifact_location=self.artifacts_dir.resolve().as_uri())
+        mlflow.set_experiment(EXPERIMENT)
+        return MlflowClient(self.tracking_uri, registry_uri=self.tracking_uri)
+
+
+@dataclass(frozen=True)
+class Champion:
+    classifier: XGBClassifier
+    version: str
+    run_id: str
+    features: tuple[str, ...]
+    prior_log_odds_shift: float
+    train_end: pd.Timestamp
+
+
+def champion_version(client: MlflowClient) -> str | None:
+    try:
+        return client.get_model_version_by_alias(MODEL_NAME, CHAMPION).version
+    except MlflowException:  # no registered model yet, or no champion alias
+        return None
+
+
+def load_champion(tracking: Tracking) -> Champion | None:
+    """The model behind ``models:/lpss-readiness@champion``, or None before the first champion."""
+    client = tracking.activate()
+    if champion_version(client) is None:
+        return None
+    version = client.get_model_version_by_alias(MODEL_NAME, CHAMPION)
+    classifier = mlflow.xgboost.load_model(CHAMPION_URI)
+    return Champion(
+        classifier=classifier,
+        version=str(version.version),
+        run_id=version.run_id,
+        features=tuple(version.tags[TAG_FEATURES].split(",")),
+        prior_log_odds_shift=float(version.tags[TAG_SHIFT]),
+        train_end=pd.Timestamp(version.tags[TAG_TRAIN_END]),
+    )
