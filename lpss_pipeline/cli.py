@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lpss_pipeline.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, load_settings
+from lpss_pipeline.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, load_settings, mlflow_store_exists
 
 app = typer.Typer(
     help="lpss: Leadership Performance & Succession System.", no_args_is_help=True, add_completion=False
@@ -29,6 +29,8 @@ DEMO_STATE = (
     "published",
     "synthetic_truth",
     "dagster_home",
+    "mlflow.db",
+    "mlartifacts",
 )
 
 
@@ -145,10 +147,13 @@ def demo(
     ok = _run(settings, "pipeline_job", verbose=False)
     _print_summary(settings)
     _print_kpis(settings)
+    _print_readiness_model(settings)
     console.print(
         f"\nPublished marts (for BI tools): {settings.published_path}\n"
         f"Warehouse: {settings.warehouse_path}\nLanding zone: {settings.landing_dir}\n"
         "dbt docs (models, tests, lineage): [bold].venv/bin/lpss docs[/]\n"
+        "MLflow UI (readiness model runs, plots, registry): [bold].venv/bin/lpss mlflow[/], then open "
+        "http://127.0.0.1:5000\n"
         "Dagster UI (lineage, runs, sensors): [bold]make ui[/] (or .venv/bin/lpss ui), then open "
         "http://127.0.0.1:3000"
     )
@@ -168,6 +173,31 @@ def ui(
     console.print(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
     os.chdir(PROJECT_ROOT)
     os.execve(cmd[0], cmd, env)  # become dagster dev: signals sent to this pid reach it directly
+
+
+@app.command("mlflow")
+def mlflow_ui(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(5000, help="Port of the MLflow UI."),
+) -> None:
+    """Start the MLflow UI on the readiness model's store: runs, metrics, plots, the registry."""
+    settings = _settings()
+    env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"}
+    mlflow = Path(sys.executable).with_name("mlflow")
+    cmd = [
+        str(mlflow),
+        "server",
+        "--backend-store-uri",
+        settings.mlflow_tracking_uri,
+        "--default-artifact-root",
+        settings.mlartifacts_dir.as_uri(),
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    console.print(f"MLflow UI on http://{host}:{port} for {settings.mlflow_tracking_uri} (Ctrl-C to stop)")
+    os.execve(cmd[0], cmd, env)  # become the server: signals sent to this pid reach it directly
 
 
 @app.command()
@@ -260,6 +290,30 @@ def _print_kpis(settings: Settings) -> None:
         mark = "" if meets is None else "[green]met[/]" if meets else "[red]not met[/]"
         shown = f"{value:,.1f}{'%' if unit == 'percent' else ''}"
         table.add_row(kpi_id, f"{period:%Y-%m}", shown, "" if target is None else f"{target:,.1f}", mark)
+    console.print(table)
+
+
+def _print_readiness_model(settings: Settings) -> None:
+    """The champion's validation figures beside the rule's and the oracle's."""
+    if not mlflow_store_exists(settings.mlflow_tracking_uri):
+        return
+    from ml.tracking import Tracking, champion_metrics
+
+    figures = champion_metrics(Tracking(settings.mlflow_tracking_uri, settings.mlartifacts_dir))
+    if figures is None:
+        console.print("Readiness model: no champion yet (see the readiness_model asset's log).")
+        return
+    version, metrics = figures
+    table = _table(
+        f"Readiness model: lpss-readiness v{version} (champion), validation months", "score", ">ROC AUC"
+    )
+    for label, key in (
+        ("XGBoost model", "val_roc_auc"),
+        ("rule composite >= 85", "rule_val_roc_auc"),
+        ("oracle (generator's latent readiness)", "oracle_val_roc_auc"),
+    ):
+        if key in metrics:
+            table.add_row(label, f"{metrics[key]:.3f}")
     console.print(table)
 
 

@@ -126,6 +126,13 @@ class Settings:
         os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
 
+def mlflow_store_exists(tracking_uri: str) -> bool:
+    """False only for a local sqlite store not created yet (so it holds no champion): callers can
+    skip importing MLflow, and creating the database, to find that out."""
+    prefix = "sqlite:///"
+    return not tracking_uri.startswith(prefix) or Path(tracking_uri[len(prefix) :]).exists()
+
+
 def load_settings() -> Settings:
     """Settings from ``LPSS_HOME`` (default ``.lpss/`` in the project) and ``LPSS_LANDING_DIR``."""
     home = Path(os.environ.get("LPSS_HOME") or PROJECT_ROOT / ".lpss").expanduser().resolve()

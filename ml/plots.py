@@ -13,11 +13,14 @@ from matplotlib.figure import Figure
 
 def calibration_plot(table: pd.DataFrame) -> Figure:
     figure, axes = plt.subplots(figsize=(5, 5))
-    axes.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfectly calibrated")
+    top = max(float(table.to_numpy().max()) * 1.1, 0.05)  # promotions are rare: zoom to the data
+    axes.plot([0, top], [0, top], linestyle="--", color="grey", label="perfectly calibrated")
     axes.plot(table["mean_predicted"], table["observed_rate"], marker="o", label="model (validation)")
     axes.set_xlabel("predicted probability of promotion within the window")
     axes.set_ylabel("observed promotion rate")
-    axes.set_title("Calibration, validation months")
+    axes.set_xlim(0, top)
+    axes.set_ylim(0, top)
+    axes.set_title("Calibration, validation months (deciles)")
     axes.legend(loc="upper left")
     figure.tight_layout()
     return figure

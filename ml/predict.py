@@ -54,9 +54,10 @@ def top_contributions(
     names = np.asarray(features)[order]
     values = np.take_along_axis(contribs, order, axis=1)
     columns = {}
-    for rank in range(TOP_CONTRIBUTIONS):
-        columns[f"top_feature_{rank + 1}"] = names[:, rank]
-        columns[f"top_contribution_{rank + 1}"] = values[:, rank].astype("float64")
+    for rank in range(TOP_CONTRIBUTIONS):  # a model of fewer features leaves the last ranks empty
+        present = rank < len(features)
+        columns[f"top_feature_{rank + 1}"] = names[:, rank] if present else None
+        columns[f"top_contribution_{rank + 1}"] = values[:, rank].astype("float64") if present else np.nan
     return pd.DataFrame(columns, index=frame.index)
 
 

@@ -79,3 +79,13 @@ def load_champion(tracking: Tracking) -> Champion | None:
         prior_log_odds_shift=float(version.tags[TAG_SHIFT]),
         train_end=pd.Timestamp(version.tags[TAG_TRAIN_END]),
     )
+
+
+def champion_metrics(tracking: Tracking) -> tuple[str, dict[str, float]] | None:
+    """The champion's version and the metrics of the run that trained it, or None."""
+    client = tracking.activate()
+    version = champion_version(client)
+    if version is None:
+        return None
+    run_id = client.get_model_version_by_alias(MODEL_NAME, CHAMPION).run_id
+    return str(version), dict(client.get_run(run_id).data.metrics)

@@ -44,6 +44,8 @@ def test_asset_keys_jobs_and_sensors_are_stable():
     assert {j.name for j in defs.resolve_all_job_defs()} >= {
         "ingest_job",
         "pipeline_job",
+        "scorecard_job",
+        "readiness_training_job",
         "succession_job",
         "data_integrity_job",
     }
@@ -53,12 +55,15 @@ def test_asset_keys_jobs_and_sensors_are_stable():
         "data_integrity_schedule",
         "monthly_scorecard_schedule",
         "quarterly_succession_schedule",
+        "readiness_training_schedule",
     ]
 
 
 def test_every_warehouse_writer_is_in_the_single_writer_pool():
     executable = [a for a in defs.resolve_asset_graph().assets_defs if a.is_executable]
-    assert len(executable) >= 4  # two ingest multi-assets, the dbt project, the publisher
+    assert (
+        len(executable) >= 7
+    )  # two ingest multi-assets, two dbt steps, the model, its predictions, the publisher
     for assets_def in executable:
         assert {op.pool for op in assets_def.node_def.iterate_op_defs()} == {"warehouse"}
 
@@ -76,6 +81,7 @@ EXPECTED_MARTS = {
     "fct_mentorship_engagement",
     "fct_promotion_audit",
     "fct_promotion_readiness",
+    "fct_readiness_backtest",
     "fct_scorecard_metrics",
     "fct_succession_coverage",
 }
@@ -93,6 +99,7 @@ def test_lineage_runs_from_raw_through_dbt_layers_to_the_published_file():
         "marts",
         "configuration",
         "history",
+        "readiness_model",
         "publishing",
     }
     staging = dg.AssetKey(["staging", "stg_hris__employees"])
@@ -110,3 +117,21 @@ def test_every_raw_entity_and_the_key_marts_have_blocking_integrity_checks():
         assert (raw, "data_integrity") in checks
     for mart in ("marts/fct_leader_scorecards", "marts/fct_scorecard_metrics", "marts/fct_kpis"):
         assert (mart, "mart_integrity") in checks
+
+
+def test_the_readiness_model_sits_between_the_features_and_the_readiness_marts():
+    graph = defs.resolve_asset_graph()
+    model = graph.get(dg.AssetKey(["ml", "readiness_model"]))
+    assert {dg.AssetKey(["ml", "readiness_features"]), dg.AssetKey(["ml", "readiness_labels"])} <= set(
+        model.parent_keys
+    )
+    predictions = graph.get(dg.AssetKey(["ml", "readiness_predictions"]))
+    assert dg.AssetKey(["ml", "readiness_model"]) in predictions.parent_keys
+    for mart in ("fct_promotion_readiness", "fct_readiness_backtest"):
+        assert predictions.key in graph.get(dg.AssetKey(["marts", mart])).parent_keys
+    assert {graph.get(k).group_name for k in (model.key, predictions.key)} == {"readiness_model"}
+    # the monthly build predicts with the champion; only the quarterly job and full runs retrain
+    monthly = defs.resolve_job_def("scorecard_job").asset_layer.selected_asset_keys
+    assert predictions.key in monthly and model.key not in monthly
+    training = defs.resolve_job_def("readiness_training_job").asset_layer.selected_asset_keys
+    assert {model.key, predictions.key, dg.AssetKey(["published", "lpss_marts"])} <= training

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -33,7 +34,8 @@ def raw_counts(home: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def demo_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("lpss_home")
-    result = lpss(home, "demo", "--employees", "300", "--months", "18", "--as-of", "2026-06-15")
+    # 30 months: 18 with known 12-month outcomes, enough to train the readiness model on
+    result = lpss(home, "demo", "--employees", "300", "--months", "30", "--as-of", "2026-06-15")
     assert result.returncode == 0, result.stdout + result.stderr
     return home, result.stdout
 
@@ -73,6 +75,35 @@ def test_demo_publishes_every_mart_with_plausible_figures(demo_home):
     cuts = {r[0] for r in published(home, "SELECT DISTINCT cut FROM marts.fct_kpis")}
     assert cuts == {"organisation", "department", "region", "level"}
     assert "Headline KPIs" in out and "leadership_effectiveness_score" in out
+
+
+def test_demo_trains_a_champion_whose_predictions_are_published(demo_home):
+    home, out = demo_home
+    assert "lpss-readiness v1 (champion)" in out and "rule composite >= 85" in out
+    [(versions, scored)] = published(
+        home,
+        "SELECT count(DISTINCT model_version), count(promotion_probability) "
+        "FROM marts.fct_promotion_readiness",
+    )
+    assert versions == 1 and scored > 0
+    assert published(home, "SELECT count(*) FROM marts.fct_readiness_backtest")[0][0] > 0
+
+
+def test_lpss_mlflow_serves_the_registry_of_the_demo(demo_home):
+    home, _ = demo_home
+    port = free_port()
+    env = {**os.environ, "LPSS_HOME": str(home)}
+    env.pop("MLFLOW_TRACKING_URI", None)
+    with serving([LPSS, "mlflow", "--port", str(port)], env) as proc:
+        api = f"http://127.0.0.1:{port}/api/2.0/mlflow"
+        alias = json.loads(
+            wait_for(proc, f"{api}/registered-models/alias?name=lpss-readiness&alias=champion", timeout=120)
+        )
+        assert alias["model_version"]["aliases"] == ["champion"]
+        run_id = alias["model_version"]["run_id"]
+        run = json.loads(wait_for(proc, f"{api}/runs/get?run_id={run_id}", timeout=10))
+        metrics = {m["key"] for m in run["run"]["data"]["metrics"]}
+        assert {"val_roc_auc", "rule_val_roc_auc", "oracle_val_roc_auc"} <= metrics
 
 
 def test_a_run_completes_while_another_process_holds_the_published_file(demo_home):

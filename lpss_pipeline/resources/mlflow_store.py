@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from lpss_pipeline.settings import mlflow_store_exists
+
 
 class MlflowResource(dg.ConfigurableResource):
     """Where readiness-model runs, models and the ``lpss-readiness`` registry live."""
@@ -15,10 +17,7 @@ class MlflowResource(dg.ConfigurableResource):
     truth_file: str = ""  # the generator's latent truth: evaluation only, never a feature
 
     def has_store(self) -> bool:
-        """False only for a local sqlite store not created yet: then there is no champion, and the
-        step need not import MLflow nor create the database to find that out."""
-        prefix = "sqlite:///"
-        return not self.tracking_uri.startswith(prefix) or Path(self.tracking_uri[len(prefix) :]).exists()
+        return mlflow_store_exists(self.tracking_uri)
 
     def tracking(self):
         from ml.tracking import Tracking  # imports MLflow: only when a step needs it
