@@ -105,9 +105,10 @@ def ingest(verbose: bool = typer.Option(False, help="Show Dagster's own log line
 
 @app.command()
 def run(verbose: bool = typer.Option(False, help="Show Dagster's own log lines.")) -> None:
-    """Ingest new batches, then materialize everything downstream."""
+    """Ingest new batches, materialize everything downstream, then send the alerts it raised."""
     settings = _settings()
     ok = _run(settings, "pipeline_job", verbose)
+    ok = _run(settings, "alert_delivery_job", verbose) and ok
     _print_summary(settings)
     raise typer.Exit(0 if ok else 1)
 
@@ -145,12 +146,15 @@ def demo(
             settings, employees, months, date.fromisoformat(as_of) if as_of else date.today(), seed, "csv"
         )
     ok = _run(settings, "pipeline_job", verbose=False)
+    ok = _run(settings, "alert_delivery_job", verbose=False) and ok
     _print_summary(settings)
     _print_kpis(settings)
     _print_readiness_model(settings)
+    _print_alerts(settings, limit=0)
     console.print(
         f"\nPublished marts (for BI tools): {settings.published_path}\n"
         f"Warehouse: {settings.warehouse_path}\nLanding zone: {settings.landing_dir}\n"
+        f"Alerts: [bold].venv/bin/lpss alerts[/] (without SLACK_BOT_TOKEN in {settings.outbox_dir})\n"
         "dbt docs (models, tests, lineage): [bold].venv/bin/lpss docs[/]\n"
         "MLflow UI (readiness model runs, plots, registry): [bold].venv/bin/lpss mlflow[/], then open "
         "http://127.0.0.1:5000\n"
@@ -173,6 +177,26 @@ def ui(
     console.print(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
     os.chdir(PROJECT_ROOT)
     os.execve(cmd[0], cmd, env)  # become dagster dev: signals sent to this pid reach it directly
+
+
+alerts_app = typer.Typer(help="Alerts and reminders: their delivery status, and sending what is pending.")
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.callback(invoke_without_command=True)
+def alerts(ctx: typer.Context, limit: int = typer.Option(20, help="Latest deliveries to list.")) -> None:
+    """List alerts by rule with their delivery status, the latest deliveries and review cases."""
+    if ctx.invoked_subcommand is None:
+        _print_alerts(_settings(), limit)
+
+
+@alerts_app.command("send")
+def alerts_send(verbose: bool = typer.Option(False, help="Show Dagster's own log lines.")) -> None:
+    """Send every pending, due delivery (Slack with SLACK_BOT_TOKEN, else the local outbox)."""
+    settings = _settings()
+    ok = _run(settings, "alert_delivery_job", verbose)
+    _print_alerts(settings, limit=0)
+    raise typer.Exit(0 if ok else 1)
 
 
 @app.command("mlflow")
@@ -291,6 +315,30 @@ def _print_kpis(settings: Settings) -> None:
         shown = f"{value:,.1f}{'%' if unit == 'percent' else ''}"
         table.add_row(kpi_id, f"{period:%Y-%m}", shown, "" if target is None else f"{target:,.1f}", mark)
     console.print(table)
+
+
+def _print_alerts(settings: Settings, limit: int) -> None:
+    from lpss_pipeline.summary import alert_report
+
+    report = alert_report(settings, limit)
+    if report is None:
+        console.print("No alerts yet: run [bold]lpss run[/].")
+        return
+    table = _table("Alert deliveries by rule", "rule", "severity", ">pending", ">delivered", ">failed", "via")
+    for rule, severity, pending, delivered, failed, via in report["by_rule"]:
+        table.add_row(rule, severity, str(pending), str(delivered), str(failed), via or "")
+    console.print(table)
+    if limit:
+        recent = _table(
+            "Latest deliveries", "alert", "recipient", "status", ">attempts", "last error", "delivered"
+        )
+        for row in report["recent"]:
+            recent.add_row(*(str(v) for v in row))
+        console.print(recent)
+    if report["reviews"]:
+        console.print(
+            "Leadership-review cases: " + ", ".join(f"{n} {status}" for status, n in report["reviews"])
+        )
 
 
 def _print_readiness_model(settings: Settings) -> None:

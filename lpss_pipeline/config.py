@@ -33,9 +33,21 @@ def channel(role: str) -> str:
     raise KeyError(f"no channel for role {role!r} in seeds/alert_channels.csv")
 
 
-def rule_severity(rule_id: str) -> str:
-    """The severity of an alert rule (critical, warning, info) from alert_rules."""
+def alert_rule(rule_id: str) -> dict[str, str]:
+    """An alert rule's row of alert_rules: severity (critical, warning, info), title, next_step."""
     for row in seed_rows("alert_rules"):
         if row["rule_id"] == rule_id:
-            return row["severity"]
+            return row
     raise KeyError(f"no alert rule {rule_id!r} in seeds/alert_rules.csv")
+
+
+def rule_severity(rule_id: str) -> str:
+    return alert_rule(rule_id)["severity"]
+
+
+def routed_channels(rule_id: str) -> list[str]:
+    """The Slack channels alert_routing sends a rule to."""
+    roles = [r["recipient_role"] for r in seed_rows("alert_routing") if r["rule_id"] == rule_id]
+    return [
+        channel(role) for role in roles if role in {c["channel_role"] for c in seed_rows("alert_channels")}
+    ]

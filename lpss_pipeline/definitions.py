@@ -3,6 +3,7 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from lpss_pipeline.assets.alerts import alert_deliveries, alert_delivery_job, review_escalation_job
 from lpss_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_assets_defs, dbt_project
 from lpss_pipeline.assets.ingest import ingest_assets
 from lpss_pipeline.assets.publish import published_marts
@@ -19,7 +20,12 @@ from lpss_pipeline.jobs import (
 )
 from lpss_pipeline.resources import file_resources
 from lpss_pipeline.schedules import schedules
-from lpss_pipeline.sensors import export_batch_sensor
+from lpss_pipeline.sensors import (
+    export_batch_sensor,
+    review_escalation_sensor,
+    run_failure_sensor,
+    slack_alert_sensor,
+)
 from lpss_pipeline.settings import Settings, load_settings
 
 
@@ -27,7 +33,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
     """The code location for one LPSS_HOME; ``defs`` below is the one the environment names."""
     settings.export_env()
     return dg.Definitions(
-        assets=[*ingest_assets, *dbt_assets_defs, *readiness_assets, published_marts],
+        assets=[*ingest_assets, *dbt_assets_defs, *readiness_assets, alert_deliveries, published_marts],
         asset_checks=[*raw_checks, mart_checks],
         jobs=[
             ingest_job,
@@ -36,9 +42,11 @@ def build_defs(settings: Settings) -> dg.Definitions:
             readiness_training_job,
             succession_job,
             data_integrity_job,
+            alert_delivery_job,
+            review_escalation_job,
         ],
         schedules=schedules,
-        sensors=[export_batch_sensor],
+        sensors=[export_batch_sensor, slack_alert_sensor, review_escalation_sensor, run_failure_sensor],
         resources={
             **file_resources(settings),
             "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),

@@ -1,13 +1,25 @@
-"""Sensors: react to new export batches in the landing zone."""
+"""Sensors: new export batches, pending alert deliveries, overdue reviews, failed runs.
+
+None opens the warehouse (an open connection makes dbt fail to lock it): the export sensor reads
+receipts, the alert sensors the state file the delivery steps rewrite (alerting/state.py).
+"""
 
 import hashlib
+from datetime import datetime
+from pathlib import Path
 
 import dagster as dg
 
+from lpss_pipeline.alerting.dispatch import utc_now
+from lpss_pipeline.alerting.reviews import is_overdue
+from lpss_pipeline.alerting.service import parameter
+from lpss_pipeline.alerting.state import read_state
+from lpss_pipeline.assets.alerts import alert_delivery_job, review_escalation_job
+from lpss_pipeline.config import channel
 from lpss_pipeline.contract import entities_of
 from lpss_pipeline.ingestion.receipts import unhandled_batches
 from lpss_pipeline.jobs import ingest_job
-from lpss_pipeline.resources import LandingZoneResource
+from lpss_pipeline.resources import LandingZoneResource, SlackResource
 
 
 @dg.sensor(job=ingest_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
@@ -32,3 +44,60 @@ def export_batch_sensor(context: dg.SensorEvaluationContext, landing: LandingZon
             )
         )
     return requests
+
+
+def _now() -> datetime:
+    return utc_now()
+
+
+@dg.sensor(job=alert_delivery_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+def slack_alert_sensor(context: dg.SensorEvaluationContext, slack: SlackResource):
+    """Launch a delivery whenever deliveries are pending and due (new alerts, or retries after a
+    transient failure once their backoff has passed)."""
+    state = read_state(Path(slack.outbox_dir))
+    if not state or not state["pending"]:
+        return dg.SkipReason("no pending alert deliveries")
+    due = state["next_attempt_at"]
+    if due and datetime.fromisoformat(due) > _now():
+        return dg.SkipReason(f"{state['pending']} pending; next attempt at {due}")
+    return dg.RunRequest(
+        run_key=f"deliver:{state['written_at']}", tags={"lpss/pending": str(state["pending"])}
+    )
+
+
+@dg.sensor(
+    job=review_escalation_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING
+)
+def review_escalation_sensor(context: dg.SensorEvaluationContext, slack: SlackResource):
+    """Launch the escalation when an intervention alert's review_due_hours (48) have passed with its
+    case still open; the job checks the reviews held and escalates the rest."""
+    state = read_state(Path(slack.outbox_dir))
+    hours = parameter("review_due_hours")
+    due = [
+        case["alert_key"]
+        for case in (state or {}).get("open_reviews", [])
+        if is_overdue(datetime.fromisoformat(case["sent_at"]), _now(), hours)
+    ]
+    if not due:
+        return dg.SkipReason("no review case past its deadline")
+    identity = hashlib.sha256(",".join(sorted(due)).encode()).hexdigest()[:16]
+    return dg.RunRequest(run_key=f"escalate:{identity}", tags={"lpss/review_cases": str(len(due))})
+
+
+@dg.run_failure_sensor(name="run_failure_sensor", default_status=dg.DefaultSensorStatus.RUNNING)
+def run_failure_sensor(context: dg.RunFailureSensorContext, slack: SlackResource):
+    """Post every failed run to the data channel (Slack, or its outbox file), once per run."""
+    run = context.dagster_run
+    sink = slack.sink()
+    target = sink.target("channel", channel("data"))
+    message = context.failure_event.message or "the run failed"
+    text = f"lpss run failed: {run.job_name} ({run.run_id[:8]}): {message}"
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "lpss run failed"}},
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": f"*{run.job_name}* `{run.run_id}`\n{message[:2500]}"},
+        },
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "Open the run in the Dagster UI: Runs"}]},
+    ]
+    sink.post(target.channel, text, blocks, claim_id=f"run-failure:{run.run_id}", alert_keys=[])

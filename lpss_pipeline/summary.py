@@ -109,3 +109,36 @@ def quality_report(settings: Settings) -> dict[str, list[tuple]] | None:
         if con is None or not needed <= tables:
             return None
         return {name: con.execute(sql).fetchall() for name, sql in QUALITY_SQL.items()}
+
+
+ALERT_SQL = {
+    "by_rule": """
+        SELECT rule_id, severity,
+            count(*) FILTER (WHERE status = 'pending') AS pending,
+            count(*) FILTER (WHERE status = 'delivered') AS delivered,
+            count(*) FILTER (WHERE status = 'failed') AS failed,
+            any_value(delivered_via) FILTER (WHERE status = 'delivered') AS via
+        FROM ops.alert_deliveries GROUP BY rule_id, severity ORDER BY rule_id""",
+    "recent": """
+        SELECT alert_key, recipient, status, attempts, coalesce(last_error, ''),
+            coalesce(strftime(delivered_at, '%Y-%m-%d %H:%M'), '')
+        FROM ops.alert_deliveries
+        ORDER BY status = 'delivered', coalesce(delivered_at, planned_at) DESC, alert_key LIMIT ?""",
+    "reviews": """
+        SELECT status, count(*) FROM ops.review_cases GROUP BY status ORDER BY status""",
+}
+
+
+def alert_report(settings: Settings, limit: int = 20) -> dict[str, list[tuple]] | None:
+    """Deliveries by rule and status, the latest (undelivered first), review cases; None before any."""
+    with _reading(settings.warehouse_path) as (con, tables):
+        if con is None or "ops.alert_deliveries" not in tables:
+            return None
+        report = {
+            "by_rule": con.execute(ALERT_SQL["by_rule"]).fetchall(),
+            "recent": con.execute(ALERT_SQL["recent"], [limit]).fetchall(),
+        }
+        report["reviews"] = (
+            con.execute(ALERT_SQL["reviews"]).fetchall() if "ops.review_cases" in tables else []
+        )
+        return report

@@ -48,8 +48,15 @@ def test_asset_keys_jobs_and_sensors_are_stable():
         "readiness_training_job",
         "succession_job",
         "data_integrity_job",
+        "alert_delivery_job",
+        "review_escalation_job",
     }
-    assert [s.name for s in defs.sensors] == ["export_batch_sensor"]
+    assert [s.name for s in defs.sensors] == [
+        "export_batch_sensor",
+        "slack_alert_sensor",
+        "review_escalation_sensor",
+        "run_failure_sensor",
+    ]
     assert sorted(s.name for s in defs.schedules) == [
         "annual_succession_audit_schedule",
         "data_integrity_schedule",
@@ -72,6 +79,8 @@ def test_every_warehouse_writer_is_in_the_single_writer_pool():
 EXPECTED_MARTS = {
     "dim_access_grants",
     "dim_leaders",
+    "fct_alert_recipients",
+    "fct_alerts",
     "fct_competency_heatmap",
     "fct_development_interventions",
     "fct_idp_milestones",
@@ -100,6 +109,7 @@ def test_lineage_runs_from_raw_through_dbt_layers_to_the_published_file():
         "configuration",
         "history",
         "readiness_model",
+        "alerting",
         "publishing",
     }
     staging = dg.AssetKey(["staging", "stg_hris__employees"])

@@ -38,7 +38,7 @@ class Outbox:
         with path.open("a+", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)  # writers in several processes append one at a time
             handle.seek(0)
-            if any(json.loads(line)["alert_key"] == alert.alert_key for line in handle if line.strip()):
+            if any(json.loads(line).get("alert_key") == alert.alert_key for line in handle if line.strip()):
                 return False
             record = {**asdict(alert), "posted_at": datetime.now(UTC).isoformat()}
             handle.write(json.dumps(record, sort_keys=True, default=str) + "\n")

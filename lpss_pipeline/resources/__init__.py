@@ -1,6 +1,8 @@
-"""Dagster resources: the DuckDB warehouse, the landing zone, where data-quality evidence goes, MLflow."""
+"""Dagster resources: the DuckDB warehouse, the landing zone, data-quality evidence, MLflow, Slack."""
 
 from __future__ import annotations
+
+import os
 
 from lpss_pipeline.settings import Settings
 from lpss_pipeline.synthetic.truth import TRUTH_FILE
@@ -8,6 +10,7 @@ from lpss_pipeline.synthetic.truth import TRUTH_FILE
 from .landing_zone import LandingZoneResource
 from .mlflow_store import MlflowResource
 from .quality import QualityResource
+from .slack import SlackResource
 from .warehouse import WarehouseResource
 
 
@@ -31,7 +34,19 @@ def file_resources(settings: Settings) -> dict:
             artifacts_dir=str(settings.mlartifacts_dir),
             truth_file=str(settings.truth_dir / TRUTH_FILE),
         ),
+        "slack": SlackResource(
+            outbox_dir=str(settings.outbox_dir),
+            base_url=os.environ.get("LPSS_SLACK_BASE_URL") or "https://slack.com/api/",
+            link=os.environ.get("LPSS_ALERT_LINK") or "http://127.0.0.1:3000/assets/marts/fct_alerts",
+        ),
     }
 
 
-__all__ = ["LandingZoneResource", "MlflowResource", "QualityResource", "WarehouseResource", "file_resources"]
+__all__ = [
+    "LandingZoneResource",
+    "MlflowResource",
+    "QualityResource",
+    "SlackResource",
+    "WarehouseResource",
+    "file_resources",
+]

@@ -1,0 +1,171 @@
+-- Every alert and reminder the rules raise as of the latest export (SPEC section 9). Grain: rule x
+-- subject x period x reference (the milestone, session or position concerned). The as-of time is
+-- the latest HRIS export's; nothing here reads the wall clock, so a rerun raises the same alerts.
+-- Scorecard rules read the latest complete (not provisional) month; event rules the events of the
+-- alert_lookback_days up to the as-of date, so a first run does not replay years of history;
+-- succession gaps the as-of quarter; reminders look ahead from the as-of time.
+with parameters as (
+    select
+        max(cast(value as integer)) filter (where parameter = 'alert_lookback_days') as lookback_days,
+        max(cast(value as integer)) filter (where parameter = 'reminder_session_hours') as session_hours,
+        max(cast(value as integer)) filter (where parameter = 'reminder_milestone_days') as milestone_days,
+        max(cast(value as integer)) filter (where parameter = 'reminder_feedback_day') as feedback_day
+    from {{ ref('lpss_parameters') }}
+),
+
+as_of as (
+    select
+        cast(strptime(max(source_batch_id), '%Y-%m-%dT%H%M%SZ') as timestamp) as as_of_at,
+        cast(strptime(max(source_batch_id), '%Y-%m-%dT%H%M%SZ') as date) as as_of_date
+    from {{ ref('stg_hris__employees') }}
+),
+
+window_start as (
+    select as_of.as_of_date - p.lookback_days as first_day from as_of cross join parameters as p
+),
+
+categories as (
+    select count(*) as total from {{ ref('scorecard_categories') }}
+),
+
+intervention_threshold as (
+    select cast(max_composite as double) as threshold from {{ ref('score_bands') }} where band = 'intervention'
+),
+
+alert_month as (
+    select max(month) as month from {{ ref('fct_leader_scorecards') }} where not is_provisional
+),
+
+scorecards as (
+    select s.*
+    from {{ ref('fct_leader_scorecards') }} as s
+    inner join alert_month as m on m.month = s.month
+),
+
+readiness as (
+    select r.*
+    from {{ ref('fct_promotion_readiness') }} as r
+    inner join alert_month as m on m.month = r.month
+),
+
+sessions as (
+    select s.session_id, s.scheduled_at, s.scheduled_on, s.status, a.mentee_employee_id, a.mentor_employee_id
+    from {{ ref('stg_hris__mentoring_sessions') }} as s
+    inner join {{ ref('stg_hris__mentor_assignments') }} as a on a.assignment_id = s.assignment_id
+),
+
+raised as (
+    select
+        'intervention' as rule_id, s.employee_id as subject_employee_id, s.month as period,
+        cast(null as varchar) as reference_id, s.composite_score as metric_value, t.threshold,
+        s.trend_slope_3m as trend, cast(null as timestamp) as due_at,
+        cast(null as varchar) as counterpart_employee_id,
+        format('Composite {:.1f} in {} is below the intervention threshold of {:.0f}.',
+            s.composite_score, strftime(s.month, '%B %Y'), t.threshold) as detail
+    from scorecards as s
+    cross join intervention_threshold as t
+    where s.is_complete and s.band = 'intervention'
+
+    union all
+    select
+        'high_risk', r.employee_id, r.month, null, r.composite_score, t.threshold, r.trend_slope_3m, null, null,
+        format('Composite {:.1f} in {} is in the intervention band and falling ({:.1f} points a month).',
+            r.composite_score, strftime(r.month, '%B %Y'), r.trend_slope_3m)
+    from readiness as r
+    cross join intervention_threshold as t
+    where r.is_high_risk
+
+    union all
+    select
+        'stagnating', r.employee_id, r.month, null, r.composite_score, null, r.trend_slope_3m, null, null,
+        format('Needs development for {} months in a row up to {} (composite {:.1f}, trend {:.1f} a month).',
+            r.band_streak_months, strftime(r.month, '%B %Y'), r.composite_score, r.trend_slope_3m)
+    from readiness as r
+    where r.is_stagnating
+
+    union all
+    select
+        'missing_data', s.employee_id, s.month, null, s.categories_present, c.total, null, null, null,
+        format('The {} scorecard is incomplete: {} of {} categories have an input.',
+            strftime(s.month, '%B %Y'), s.categories_present, c.total)
+    from scorecards as s
+    cross join categories as c
+    where not s.is_complete
+
+    union all
+    select
+        'missed_milestone', m.employee_id, m.due_date, m.milestone_id, m.consecutive_missed, null, null,
+        cast(m.due_date as timestamp), null,
+        format('Milestone "{}" was due on {} and is not completed.', m.title, strftime(m.due_date, '%Y-%m-%d'))
+    from {{ ref('fct_idp_milestones') }} as m
+    cross join window_start as w
+    cross join as_of
+    where m.is_miss and m.due_date >= w.first_day and m.due_date < as_of.as_of_date
+
+    union all
+    select
+        'intervention_program', i.employee_id, i.entered_on, i.intervention_id, null, null, null, null, null,
+        format('Entered the development intervention program on {}: {}.', strftime(i.entered_on, '%Y-%m-%d'), i.reason)
+    from {{ ref('fct_development_interventions') }} as i
+    cross join window_start as w
+    cross join as_of
+    where i.entered_on >= w.first_day and i.entered_on <= as_of.as_of_date
+
+    union all
+    select
+        'missed_mentoring', s.mentee_employee_id, s.scheduled_on, s.session_id, null, null, null, s.scheduled_at,
+        s.mentor_employee_id,
+        format('The mentoring session of {} was missed.', strftime(s.scheduled_at, '%Y-%m-%d %H:%M UTC'))
+    from sessions as s
+    cross join window_start as w
+    cross join as_of
+    where s.status = 'missed' and s.scheduled_on >= w.first_day and s.scheduled_on <= as_of.as_of_date
+
+    union all
+    select
+        'succession_gap', c.incumbent_employee_id, c.quarter, c.position_id, c.total_successors, 1, null, null, null,
+        format('Critical position {} ({}) has no ready-now successor ({} nominated).',
+            c.title, c.position_id, c.total_successors)
+    from {{ ref('fct_succession_coverage') }} as c
+    where not c.has_ready_now_successor
+
+    union all
+    select
+        'reminder_mentoring_session', s.mentee_employee_id, s.scheduled_on, s.session_id, null, null, null,
+        s.scheduled_at, s.mentor_employee_id,
+        format('Mentoring session on {}.', strftime(s.scheduled_at, '%Y-%m-%d %H:%M UTC'))
+    from sessions as s
+    cross join as_of
+    cross join parameters as p
+    where s.status = 'scheduled'
+        and s.scheduled_at > as_of.as_of_at
+        and s.scheduled_at <= as_of.as_of_at + to_hours(p.session_hours)
+
+    union all
+    select
+        'reminder_milestone_due', m.employee_id, m.due_date, m.milestone_id, null, null, null,
+        cast(m.due_date as timestamp), null,
+        format('Milestone "{}" is due on {}.', m.title, strftime(m.due_date, '%Y-%m-%d'))
+    from {{ ref('stg_hris__idp_milestones') }} as m
+    cross join as_of
+    cross join parameters as p
+    where m.completed_on is null
+        and m.due_date >= as_of.as_of_date
+        and m.due_date <= as_of.as_of_date + p.milestone_days
+
+    union all
+    select
+        'reminder_feedback_collection', f.leader_employee_id, f.month, null,
+        100.0 * f.feedback_completed / f.feedback_requested, 100, null, null, null,
+        format('{} of {} feedback forms completed this month.', f.feedback_completed, f.feedback_requested)
+    from {{ ref('stg_hris__one_on_one_feedback') }} as f
+    cross join as_of
+    cross join parameters as p
+    where f.month = date_trunc('month', as_of.as_of_date)
+        and day(as_of.as_of_date) > p.feedback_day
+        and f.feedback_completed < f.feedback_requested
+)
+
+select raised.*, as_of.as_of_at
+from raised
+cross join as_of

@@ -1,0 +1,170 @@
+"""Sending what ``ops.alert_deliveries`` holds pending, each (alert, recipient) exactly once.
+
+One dispatcher at a time (a file lock). For each message: claim its deliveries and commit, resolve
+where it goes and record that, post it carrying the claim id, record it delivered. If anything
+fails after the claim, the claim is reconciled before anything is sent again: a message found
+under its claim id is recorded as delivered, otherwise the deliveries return to pending. A
+recipient with more than ``digest_threshold`` deliveries gets one digest message.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import groupby
+from pathlib import Path
+
+import duckdb
+
+from lpss_pipeline.alerting import deliveries as outbox
+from lpss_pipeline.alerting.deliveries import Delivery
+from lpss_pipeline.alerting.messages import alert_message, digest_message
+from lpss_pipeline.alerting.sinks import DeliveryError, LocalOutbox, SlackSink
+from lpss_pipeline.config import alert_rule, routed_channels
+
+FAILURE_RULE = "delivery_failed"
+MAX_BACKOFF = timedelta(hours=1)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)  # DuckDB timestamps are naive UTC
+
+
+def retry_at(now: datetime, attempts: int) -> datetime:
+    """Bounded exponential backoff: 1, 2, 4 ... minutes, at most an hour."""
+    return now + min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass
+class DispatchReport:
+    delivered: int = 0
+    messages: int = 0
+    failed: int = 0
+    retrying: int = 0
+    reconciled: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Dispatcher:
+    con: duckdb.DuckDBPyConnection
+    sink: LocalOutbox | SlackSink
+    link: str
+    digest_threshold: int
+    now: Callable[[], datetime] = utc_now
+
+    def run(self, lock_dir: Path) -> DispatchReport:
+        lock_dir.mkdir(parents=True, exist_ok=True)
+        with (lock_dir / ".dispatch.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            outbox.ensure_outbox(self.con)
+            report = DispatchReport()
+            self._reconcile(report)
+            self._send_due(report)
+            if report.failed:  # the failure reports just planned for the data channel
+                self._send_due(report)
+            return report
+
+    def _send_due(self, report: DispatchReport) -> None:
+        pending = outbox.due(self.con, self.now())
+        for _, group in groupby(pending, key=lambda d: (d.recipient_kind, d.recipient)):
+            batch = list(group)
+            for unit in [batch] if len(batch) > self.digest_threshold else [[d] for d in batch]:
+                self._send(unit, report)
+
+    def _reconcile(self, report: DispatchReport) -> None:
+        """Claims left by a dispatcher that died: delivered if the sink has the message, else pending."""
+        for claim_id, group in outbox.claimed(self.con).items():
+            channel = outbox.claim_target(self.con, claim_id)
+            claimed_at = self.con.execute(
+                "select min(claimed_at) from ops.alert_deliveries where claim_id = ?", [claim_id]
+            ).fetchone()[0]
+            try:
+                ts = self.sink.find(channel, claim_id, claimed_at) if channel else None
+            except DeliveryError as error:
+                report.errors.append(f"reconcile {claim_id}: {error}")
+                continue  # cannot tell yet: leave it claimed for the next dispatch
+            if ts is None:
+                outbox.release(self.con, claim_id, None, None)
+            else:
+                outbox.record_delivered(self.con, claim_id, channel, ts, self.sink.via, self.now())
+                report.reconciled += len(group)
+
+    def _send(self, unit: list[Delivery], report: DispatchReport) -> None:
+        claim_id = uuid.uuid4().hex
+        now = self.now()
+        outbox.claim(self.con, [d.delivery_id for d in unit], claim_id, now)
+        target = None
+        try:
+            target = self.sink.target(unit[0].recipient_kind, unit[0].recipient)
+            outbox.set_target(self.con, claim_id, target.channel)
+            if target.note:
+                unit = [
+                    Delivery(**{**vars(d), "note": " ".join(filter(None, [d.note, target.note]))})
+                    for d in unit
+                ]
+            if len(unit) > 1:
+                text, blocks = digest_message(unit, self.link)
+            else:
+                text, blocks = alert_message(unit[0], self.link)
+            ts = self.sink.post(target.channel, text, blocks, claim_id, [d.alert_key for d in unit])
+        except DeliveryError as error:
+            self._failed(unit, claim_id, target, error, report)
+            return
+        outbox.record_delivered(self.con, claim_id, target.channel, ts, self.sink.via, self.now())
+        report.delivered += len(unit)
+        report.messages += 1
+
+    def _failed(
+        self, unit: list[Delivery], claim_id: str, target, error: DeliveryError, report: DispatchReport
+    ) -> None:
+        report.errors.append(f"{unit[0].recipient}: {error}")
+        if error.permanent:
+            outbox.record_failed(self.con, claim_id, str(error))
+            report.failed += len(unit)
+            self._report_failure(unit, str(error))
+            return
+        # transient: the post may have gone through before the error; never post twice
+        ts = None
+        if target is not None:
+            try:
+                ts = self.sink.find(target.channel, claim_id, self.now() - timedelta(minutes=5))
+            except DeliveryError:
+                return  # cannot tell: the claim stays and the next dispatch reconciles it
+        if ts is not None:
+            outbox.record_delivered(self.con, claim_id, target.channel, ts, self.sink.via, self.now())
+            report.delivered += len(unit)
+            report.messages += 1
+            return
+        attempts = max(d.attempts for d in unit) + 1
+        outbox.release(self.con, claim_id, str(error), retry_at(self.now(), attempts))
+        report.retrying += len(unit)
+
+    def _report_failure(self, unit: list[Delivery], error: str) -> None:
+        """Tell HR data operations (alert_routing of delivery_failed); a failed report is not reported."""
+        rule = alert_rule(FAILURE_RULE)
+        for d in unit:
+            if d.rule_id == FAILURE_RULE:
+                continue
+            for channel in routed_channels(FAILURE_RULE):
+                outbox.add_delivery(
+                    self.con,
+                    alert_key=f"{FAILURE_RULE}:{d.delivery_id}",
+                    rule_id=FAILURE_RULE,
+                    severity=rule["severity"],
+                    recipient_kind="channel",
+                    recipient=channel,
+                    content={
+                        "title": rule["title"],
+                        "message": f"`{d.alert_key}` to {d.recipient} failed: {error}",
+                        "severity": rule["severity"],
+                        "subject_employee_id": d.content.get("subject_employee_id"),
+                        "subject_name": d.content.get("subject_name"),
+                        "period": d.content.get("period"),
+                        "next_step": rule["next_step"],
+                    },
+                    now=self.now(),
+                )
