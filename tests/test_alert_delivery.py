@@ -1,0 +1,229 @@
+"""Alert delivery through the real slack-sdk to a local Slack API stub, and to the local outbox.
+
+Every (alert, recipient) must arrive exactly once: through rate limits, server errors and dropped
+connections, across a second dispatch, and across a dispatcher that dies between sending and
+recording. Permanent errors are marked failed and reported to the data channel.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import datetime, timedelta
+
+import duckdb
+import pytest
+
+from lpss_pipeline.alerting import deliveries, dispatch
+from lpss_pipeline.alerting.deliveries import add_delivery
+from lpss_pipeline.alerting.service import dispatch as dispatch_pass
+from lpss_pipeline.alerting.sinks import LocalOutbox, SlackSink
+from lpss_pipeline.resources import SlackResource
+from tests.slack_stub import SlackStub
+
+T0 = datetime(2026, 6, 15, 9, 0, 0)
+
+
+class Clock:
+    def __init__(self, start: datetime = T0):
+        self.at = start
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def plan(con, alert_key: str, recipient_kind: str, recipient: str, rule_id: str = "intervention") -> None:
+    add_delivery(
+        con,
+        alert_key=alert_key,
+        rule_id=rule_id,
+        severity="critical",
+        recipient_kind=recipient_kind,
+        recipient=recipient,
+        content={
+            "title": "Leader in the intervention band",
+            "message": f"{alert_key}: composite 61.0 is below 70.",
+            "severity": "critical",
+            "subject_employee_id": alert_key.split(":")[1],
+            "subject_name": "Ada Test",
+            "period": "2026-05-01",
+            "metric_value": 61.0,
+            "threshold": 70.0,
+            "trend": -1.5,
+            "next_step": "Hold a leadership review within 48 hours",
+        },
+        now=T0,
+    )
+
+
+@pytest.fixture
+def con(tmp_path):
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        deliveries.ensure_outbox(con)
+        yield con
+
+
+@pytest.fixture
+def stub():
+    with SlackStub(users={"known@x.test": "UKNOWN"}) as stub:
+        stub.token = "xoxb-test"
+        yield stub
+
+
+@pytest.fixture
+def slack(stub, tmp_path, monkeypatch) -> SlackResource:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    return SlackResource(outbox_dir=str(tmp_path / "outbox"), base_url=stub.base_url, backoff_seconds=0.05)
+
+
+def statuses(con) -> dict[str, str]:
+    return dict(con.execute("select delivery_id, status from ops.alert_deliveries").fetchall())
+
+
+def delivered_keys(stub: SlackStub) -> Counter:
+    """How many posted messages carry each claim id (a claim is one message)."""
+    return Counter(m["metadata"]["event_payload"]["claim_id"] for m in stub.posted())
+
+
+def run(con, slack, clock, tmp_path):
+    return dispatch_pass(con, slack.sink, tmp_path / "outbox", "http://lpss.test/alerts", now=clock)
+
+
+def test_every_delivery_arrives_once_through_rate_limits_server_errors_and_drops(con, stub, slack, tmp_path):
+    for n in range(3):
+        plan(con, f"intervention:E{n}:2026-05-01", "channel", "#lpss-hr")
+        plan(con, f"intervention:E{n}:2026-05-01", "user", "UMANAGER")
+        plan(con, f"intervention:E{n}:2026-05-01", "user", "known@x.test")
+    stub.fail("conversations.list", "500", "drop")  # retried by the reader's handlers
+    stub.fail("users.lookupByEmail", "429")  # honours Retry-After
+    stub.fail("chat.postMessage", "429", "500", "drop")  # 429 retried; 500 and drop left for later
+    clock = Clock()
+    first = run(con, slack, clock, tmp_path)
+    assert first.retrying == 2 and first.failed == 0
+    assert first.delivered == 7
+    clock.at += timedelta(hours=2)  # past the backoff
+    second = run(con, slack, clock, tmp_path)
+    assert second.delivered == 2
+    assert set(statuses(con).values()) == {"delivered"}
+    assert len(stub.posted()) == 9 and set(delivered_keys(stub).values()) == {1}
+    rows = con.execute(
+        "select count(distinct slack_ts), count(*) filter (where attempts = 2) from ops.alert_deliveries"
+    ).fetchone()
+    assert rows == (9, 2)
+    assert stub.calls["conversations.open"] >= 1  # users get direct messages
+
+
+def test_a_second_dispatch_sends_nothing(con, stub, slack, tmp_path):
+    plan(con, "intervention:E1:2026-05-01", "channel", "#lpss-hr")
+    clock = Clock()
+    assert run(con, slack, clock, tmp_path).delivered == 1
+    clock.at += timedelta(days=1)
+    again = run(con, slack, clock, tmp_path)
+    assert again.delivered == 0 and again.messages == 0
+    assert len(stub.posted()) == 1
+
+
+def test_a_crash_between_send_and_record_does_not_send_twice(con, stub, slack, tmp_path, monkeypatch):
+    plan(con, "intervention:E1:2026-05-01", "channel", "#lpss-hr")
+    plan(con, "intervention:E2:2026-05-01", "user", "UMANAGER")
+
+    def crash(*args, **kwargs):
+        raise SystemExit("killed after posting, before recording")
+
+    with monkeypatch.context() as patched, pytest.raises(SystemExit):
+        patched.setattr(deliveries, "record_delivered", crash)
+        run(con, slack, Clock(), tmp_path)
+    assert len(stub.posted()) == 1  # the first message left; its row is still only claimed
+    claimed = con.execute("select count(*) from ops.alert_deliveries where claim_id is not null").fetchone()[
+        0
+    ]
+    assert claimed == 1
+    report = run(con, slack, Clock(T0 + timedelta(minutes=1)), tmp_path)
+    assert report.reconciled == 1 and report.delivered == 1
+    assert len(stub.posted()) == 2 and set(delivered_keys(stub).values()) == {1}
+    assert set(statuses(con).values()) == {"delivered"}
+
+
+def test_a_response_lost_after_posting_is_found_not_resent(con, stub, slack, tmp_path):
+    plan(con, "intervention:E1:2026-05-01", "channel", "#lpss-hr")
+    stub.fail("chat.postMessage", "drop_after")
+    report = run(con, slack, Clock(), tmp_path)
+    assert report.delivered == 1 and report.retrying == 0
+    assert len(stub.posted()) == 1
+
+
+def test_permanent_errors_fail_and_are_reported_to_the_data_channel(con, stub, slack, tmp_path):
+    plan(con, "intervention:E1:2026-05-01", "channel", "#no-such-channel")
+    report = run(con, slack, Clock(), tmp_path)
+    assert report.failed == 1
+    failed = con.execute(
+        "select last_error from ops.alert_deliveries where recipient = '#no-such-channel'"
+    ).fetchone()[0]
+    assert "channel_not_found" in failed
+    [notice] = stub.messages["CDATA"]
+    assert "intervention:E1:2026-05-01" in notice["text"] and "channel_not_found" in notice["text"]
+    assert run(con, slack, Clock(T0 + timedelta(days=1)), tmp_path).messages == 0  # failed stays failed
+
+
+def test_invalid_auth_is_permanent(con, stub, slack, tmp_path):
+    stub.token = "xoxb-another"
+    plan(con, "intervention:E1:2026-05-01", "channel", "#lpss-hr")
+    report = run(con, slack, Clock(), tmp_path)
+    assert report.failed >= 1 and not stub.posted()
+    assert (
+        "invalid_auth" in con.execute("select any_value(last_error) from ops.alert_deliveries").fetchone()[0]
+    )
+
+
+def test_a_person_slack_does_not_know_is_reached_through_the_hr_channel_with_a_note(
+    con, stub, slack, tmp_path
+):
+    plan(con, "intervention:E1:2026-05-01", "user", "nobody@x.test")
+    run(con, slack, Clock(), tmp_path)
+    [message] = stub.messages["CHR"]
+    assert "Could not reach nobody@x.test" in json.dumps(message["blocks"])
+    assert con.execute("select slack_channel from ops.alert_deliveries").fetchone()[0] == "CHR"
+
+
+def test_many_alerts_to_one_recipient_arrive_as_one_digest(con, stub, slack, tmp_path):
+    for n in range(8):  # alert_digest_threshold is 5
+        plan(con, f"intervention:E{n}:2026-05-01", "channel", "#lpss-hr")
+    report = run(con, slack, Clock(), tmp_path)
+    assert report.delivered == 8 and report.messages == 1
+    [digest] = stub.posted()
+    assert digest["text"].startswith("8 lpss alerts")
+    assert con.execute("select count(distinct slack_ts) from ops.alert_deliveries").fetchone()[0] == 1
+
+
+def test_without_a_token_deliveries_go_to_the_local_outbox_exactly_once(con, tmp_path, monkeypatch):
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    slack = SlackResource(outbox_dir=str(tmp_path / "outbox"))
+    assert isinstance(slack.sink(), LocalOutbox) and not slack.configured
+    plan(con, "intervention:E1:2026-05-01", "channel", "#lpss-hr")
+    plan(con, "intervention:E1:2026-05-01", "user", "UMANAGER")
+    assert run(con, slack, Clock(), tmp_path).delivered == 2
+    assert run(con, slack, Clock(T0 + timedelta(days=1)), tmp_path).delivered == 0
+    hr = (tmp_path / "outbox" / "lpss-hr.jsonl").read_text().splitlines()
+    manager = (tmp_path / "outbox" / "user-UMANAGER.jsonl").read_text().splitlines()
+    assert len(hr) == len(manager) == 1
+    assert json.loads(hr[0])["alert_keys"] == ["intervention:E1:2026-05-01"]
+    assert con.execute("select distinct delivered_via from ops.alert_deliveries").fetchall() == [("outbox",)]
+
+
+def test_the_slack_resource_builds_clients_with_the_base_url_and_retry_handlers(slack, stub):
+    sink = slack.sink()
+    assert isinstance(sink, SlackSink)
+    assert sink.reader.base_url == stub.base_url
+    handlers = {type(h).__name__ for h in sink.reader.retry_handlers}
+    assert handlers == {
+        "RateLimitErrorRetryHandler",
+        "ServerErrorRetryHandler",
+        "ConnectionErrorRetryHandler",
+    }
+    assert {type(h).__name__ for h in sink.poster.retry_handlers} == {"RateLimitErrorRetryHandler"}
+
+
+def test_backoff_is_bounded():
+    assert dispatch.retry_at(T0, 1) == T0 + timedelta(minutes=1)
+    assert dispatch.retry_at(T0, 3) == T0 + timedelta(minutes=4)
+    assert dispatch.retry_at(T0, 30) == T0 + timedelta(hours=1)
