@@ -68,10 +68,11 @@ def open_cases_sent(con: duckdb.DuckDBPyConnection) -> list[tuple[str, datetime]
 
 
 def _reviews_available(con: duckdb.DuckDBPyConnection) -> bool:
+    """The leadership reviews dbt stages (a view in the warehouse)."""
     return bool(
         con.execute(
-            "select count(*) from duckdb_views() where schema_name = 'staging' "
-            "and view_name = 'stg_hris__leadership_reviews'"
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'staging' and table_name = 'stg_hris__leadership_reviews'"
         ).fetchone()[0]
     )
 
