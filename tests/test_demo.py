@@ -77,6 +77,19 @@ def test_demo_publishes_every_mart_with_plausible_figures(demo_home):
     assert "Headline KPIs" in out and "leadership_effectiveness_score" in out
 
 
+def test_demo_delivers_its_alerts_to_the_local_outbox(demo_home):
+    home, out = demo_home
+    assert "Alert deliveries by rule" in out
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        planned, delivered, via = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE status = 'delivered'), any_value(delivered_via) "
+            "FROM ops.alert_deliveries"
+        ).fetchone()
+    assert planned > 0 and delivered == planned and via == "outbox"
+    hr = [json.loads(line) for line in (home / "outbox" / "lpss-hr.jsonl").read_text().splitlines()]
+    assert hr and all(record["blocks"] for record in hr)
+
+
 def test_demo_trains_a_champion_whose_predictions_are_published(demo_home):
     home, out = demo_home
     assert "lpss-readiness v1 (champion)" in out and "rule composite >= 85" in out
