@@ -41,10 +41,6 @@ def alert_rule(rule_id: str) -> dict[str, str]:
     raise KeyError(f"no alert rule {rule_id!r} in seeds/alert_rules.csv")
 
 
-def rule_severity(rule_id: str) -> str:
-    return alert_rule(rule_id)["severity"]
-
-
 def routed_channels(rule_id: str) -> list[str]:
     """The Slack channels alert_routing sends a rule to."""
     roles = [r["recipient_role"] for r in seed_rows("alert_routing") if r["rule_id"] == rule_id]

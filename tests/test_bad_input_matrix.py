@@ -3,8 +3,8 @@
 Each case starts from a good organisation already built and published, lands its next monthly
 batch with one defect, and runs `pipeline_job`. It must end with a clear message naming the
 entity, column and rows, the batch quarantined with its files and reason, an alert naming the
-batch in the data channel's outbox, the published marts byte-for-byte unchanged and no raw row
-of the good batches lost. A later, fixed batch then flows normally.
+batch planned for the data channel in ops.alert_deliveries, the published marts byte-for-byte
+unchanged and no raw row of the good batches lost. A later, fixed batch then flows normally.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from lpss_pipeline.alerting.outbox import Outbox
+from lpss_pipeline.alerting.deliveries import planned_for
 from lpss_pipeline.config import channel
 from lpss_pipeline.contract import MANIFEST_NAME
 from lpss_pipeline.ingestion.landing import file_sha256
@@ -139,7 +139,8 @@ def test_bad_batch_is_refused_quarantined_announced_and_changes_nothing(base, tm
         assert any(f["entity"] == defect.entity for f in reason["findings"]), reason["findings"]
     assert (quarantine / MANIFEST_NAME).exists(), "the bad batch's files are kept in the quarantine"
 
-    alerts = [a for a in Outbox(settings.outbox_dir).read(channel("data")) if label in a["message"]]
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        alerts = [a for a in planned_for(con, channel("data")) if label in a["message"]]
     assert len(alerts) == 1 and alerts[0]["rule_id"] == "missing_data"
 
     assert file_sha256(settings.published_path) == published_before, "the published marts changed"

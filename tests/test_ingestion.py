@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from lpss_pipeline.alerting.outbox import Outbox
+from lpss_pipeline.alerting.deliveries import planned_for
 from lpss_pipeline.contract import ENTITIES, MANIFEST_NAME
 from lpss_pipeline.ingestion.landing import discover_batches, file_sha256
 from lpss_pipeline.ingestion.loader import load_pending
@@ -29,7 +29,7 @@ def zone(tmp_path):
 
 def ingest(zone):
     landing, receipts, con = zone
-    quarantine = Quarantine(landing.parent / "quarantine", Outbox(landing.parent / "outbox"))
+    quarantine = Quarantine(landing.parent / "quarantine")
     return load_pending(con, landing, receipts, quarantine)
 
 
@@ -217,11 +217,11 @@ def test_broken_batch_is_refused_precisely_and_loses_nothing(zone, case):
     reason = json.loads((landing.parent / "quarantine" / LATER / REASON_FILE).read_text())
     assert reason["system"] == "hris" and reason["findings"], "the quarantine explains itself"
     assert (landing.parent / "quarantine" / LATER / MANIFEST_NAME).exists(), "the batch's files are kept"
-    [alert] = Outbox(landing.parent / "outbox").read("#lpss-data-ops")
+    [alert] = planned_for(con, "#lpss-data-ops")
     assert f"hris/{LATER}" in alert["message"] and alert["rule_id"] == "missing_data"
     again = ingest(zone)
     assert [r.status for r in again.results if r.batch.batch_id == LATER] == ["quarantined"]
-    assert len(Outbox(landing.parent / "outbox").read("#lpss-data-ops")) == 1, "alerted once"
+    assert len(planned_for(con, "#lpss-data-ops")) == 1, "alerted once"
 
 
 def test_refused_batch_does_not_block_a_good_one(zone):

@@ -240,3 +240,14 @@ def pending_summary(con: duckdb.DuckDBPyConnection) -> tuple[int, datetime | Non
         from ops.alert_deliveries where status = 'pending'"""
     ).fetchone()
     return count, None if any_now else earliest
+
+
+def planned_for(con: duckdb.DuckDBPyConnection, recipient: str) -> list[dict]:
+    """Every delivery planned for one recipient (a channel, a user id or e-mail), oldest first."""
+    ensure_outbox(con)
+    rows = con.execute(
+        """select alert_key, rule_id, status, content ->> 'message' from ops.alert_deliveries
+        where recipient = ? order by planned_at, alert_key""",
+        [recipient],
+    ).fetchall()
+    return [dict(zip(("alert_key", "rule_id", "status", "message"), row, strict=True)) for row in rows]

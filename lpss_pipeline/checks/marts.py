@@ -37,7 +37,7 @@ def mart_checks(
 
     runner = GxRunner(quality.gx_path, quality.data_docs_path)
     with warehouse.connect() as con:
-        findings = validate_marts(con, runner, quality.outbox, marts)
+        findings = validate_marts(con, runner, marts)
     docs = runner.build_docs()
     for suite, key in CHECKED.items():
         yield check_result(dg.AssetKey(key), CHECK_NAME, findings[suite], docs_metadata(docs))

@@ -54,7 +54,7 @@ def build_raw_checks(system: str) -> dg.AssetChecksDefinition:
                 quality.quarantine,
                 lambda ref: landing_batch_for(landing.landing_path, ref),
             )
-            late = freshness_findings(con, quality.outbox, datetime.now(UTC)).get(system)
+            late = freshness_findings(con, datetime.now(UTC)).get(system)
         docs = runner.build_docs()
         checked = [v.batch.batch_id for v in validations]
         quarantined = [v.batch.label for v in validations if v.quarantined]

@@ -15,8 +15,8 @@ import duckdb
 
 from expectations.gx_run import GxRunner, Outcome
 from expectations.raw import RawContext, raw_suite
-from lpss_pipeline.alerting.outbox import Alert, Outbox
-from lpss_pipeline.config import channel, rule_severity, seed_values
+from lpss_pipeline.alerting.outbox import Alert, raise_alert
+from lpss_pipeline.config import channel, seed_values
 from lpss_pipeline.contract import BATCH_ID_FORMAT, SYSTEMS, Entity
 from lpss_pipeline.ingestion.errors import Finding
 from lpss_pipeline.ingestion.landing import Batch
@@ -225,7 +225,7 @@ def check_system(
     return validations
 
 
-def freshness_findings(con: duckdb.DuckDBPyConnection, outbox: Outbox, now: datetime) -> dict[str, Finding]:
+def freshness_findings(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, Finding]:
     """Systems whose latest good batch is older than their cadence: a warning and a missing-data alert."""
     rules = seed_values("data_quality_rules")
     late = {}
@@ -244,15 +244,15 @@ def freshness_findings(con: duckdb.DuckDBPyConnection, outbox: Outbox, now: date
                 check="freshness",
                 blocking=False,
             )
-            outbox.post(
+            raise_alert(
+                con,
                 Alert(
                     alert_key=f"missing_data:{system}:late:{now:%Y-%m-%d}",
                     rule_id="missing_data",
-                    severity=rule_severity("missing_data"),
                     channel=channel("data"),
                     message=f"{system.upper()} export is late: {late[system].message}",
                     details={"system": system, "latest_batch": latest},
-                )
+                ),
             )
     return late
 

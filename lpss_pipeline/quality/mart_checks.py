@@ -8,15 +8,15 @@ from types import ModuleType
 import duckdb
 
 from expectations.gx_run import GxRunner
-from lpss_pipeline.alerting.outbox import Alert, Outbox
-from lpss_pipeline.config import channel, rule_severity
+from lpss_pipeline.alerting.outbox import Alert, raise_alert
+from lpss_pipeline.config import channel
 from lpss_pipeline.ingestion.errors import Finding
 
 from .mart_frames import frames, leader_months
 
 
 def validate_marts(
-    con: duckdb.DuckDBPyConnection, runner: GxRunner, outbox: Outbox, suites: ModuleType
+    con: duckdb.DuckDBPyConnection, runner: GxRunner, suites: ModuleType
 ) -> dict[str, list[Finding]]:
     """Suite name -> findings; posts one missing-data alert when any finding blocks."""
     by_name = {
@@ -48,14 +48,14 @@ def validate_marts(
         ]
     failing = [f for fs in findings.values() for f in fs if f.blocking]
     if failing:
-        outbox.post(
+        raise_alert(
+            con,
             Alert(
                 alert_key=f"missing_data:marts:{now:%Y-%m-%dT%H}",
                 rule_id="missing_data",
-                severity=rule_severity("missing_data"),
                 channel=channel("data"),
                 message="Mart checks failed; the published marts keep their last good state:\n"
                 + "\n".join(f"- {f}" for f in failing[:5]),
-            )
+            ),
         )
     return findings

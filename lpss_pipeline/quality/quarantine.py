@@ -2,8 +2,8 @@
 
 A quarantined batch gets a row in ``ops.quarantined_batches`` (staging skips its rows; raw keeps
 them, append-only), a copy of its files with a machine-readable ``_quarantine.json`` under
-``LPSS_HOME/quarantine/<batch_id>/``, and a missing-data alert to the data channel through the
-outbox. The landing folder is left as the exporter wrote it.
+``LPSS_HOME/quarantine/<batch_id>/``, and a missing-data alert to the data channel in
+ops.alert_deliveries. The landing folder is left as the exporter wrote it.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from lpss_pipeline.alerting.outbox import Alert, Outbox
-from lpss_pipeline.config import channel, rule_severity
+from lpss_pipeline.alerting.outbox import Alert, raise_alert
+from lpss_pipeline.config import channel
 from lpss_pipeline.ingestion.errors import Finding
 from lpss_pipeline.ingestion.landing import Batch
 
@@ -67,7 +67,6 @@ def describe(batch: Batch, stage: str, findings: list[Finding]) -> str:
 @dataclass
 class Quarantine:
     directory: Path  # LPSS_HOME/quarantine
-    outbox: Outbox
 
     def _folder(self, batch: Batch) -> Path:
         folder = self.directory / batch.batch_id
@@ -114,11 +113,11 @@ class Quarantine:
                 str(folder),
             ],
         )
-        self.outbox.post(
+        raise_alert(
+            con,
             Alert(
                 alert_key=f"missing_data:{batch.label}:{(manifest_sha or 'no-manifest')[:12]}",
                 rule_id="missing_data",
-                severity=rule_severity("missing_data"),
                 channel=channel("data"),
                 message=message,
                 details={
@@ -128,6 +127,6 @@ class Quarantine:
                     "quarantine_folder": str(folder),
                     "findings": reason["findings"][:SHOWN_FINDINGS],
                 },
-            )
+            ),
         )
         return folder

@@ -25,7 +25,6 @@ def file_resources(settings: Settings) -> dict:
         ),
         "quality": QualityResource(
             quarantine_dir=str(settings.quarantine_dir),
-            outbox_dir=str(settings.outbox_dir),
             gx_dir=str(settings.gx_dir),
             data_docs_dir=str(settings.data_docs_dir),
         ),
