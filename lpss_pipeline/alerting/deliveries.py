@@ -244,7 +244,6 @@ def pending_summary(con: duckdb.DuckDBPyConnection) -> tuple[int, datetime | Non
 
 def planned_for(con: duckdb.DuckDBPyConnection, recipient: str) -> list[dict]:
     """Every delivery planned for one recipient (a channel, a user id or e-mail), oldest first."""
-    ensure_outbox(con)
     rows = con.execute(
         """select alert_key, rule_id, status, content ->> 'message' from ops.alert_deliveries
         where recipient = ? order by planned_at, alert_key""",
