@@ -132,3 +132,31 @@ def test_review_cases_open_once_per_delivered_intervention_alert(con):
     due = con.execute("select distinct due_at from ops.review_cases").fetchall()
     assert due == [(SENT + timedelta(hours=48),)]
     assert date(2026, 6, 16) <= (SENT + timedelta(hours=48)).date()
+
+
+def test_a_failed_run_is_posted_to_the_data_channel_once(tmp_path, monkeypatch):
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+
+    @dg.op
+    def explode():
+        raise RuntimeError("the export was unreadable")
+
+    @dg.job
+    def failing_job():
+        explode()
+
+    instance = dg.DagsterInstance.ephemeral()
+    result = failing_job.execute_in_process(instance=instance, raise_on_error=False)
+    failure = next(e for e in result.all_events if e.event_type_value == "PIPELINE_FAILURE")
+    outbox_dir = tmp_path / "outbox"
+    for _ in range(2):  # the same failed run evaluated twice
+        context = dg.build_run_status_sensor_context(
+            sensor_name="run_failure_sensor",
+            dagster_event=failure,
+            dagster_instance=instance,
+            dagster_run=result.dagster_run,
+            resources={"slack": SlackResource(outbox_dir=str(outbox_dir))},
+        ).for_run_failure()
+        sensors.run_failure_sensor(context)
+    [line] = (outbox_dir / "lpss-data-ops.jsonl").read_text().splitlines()
+    assert "failing_job" in line and result.run_id in line
