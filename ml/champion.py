@@ -107,11 +107,12 @@ def train_and_register(
     """One MLflow run: fit on the older months, judge on the validation months, register, gate."""
     params = params or TrainingParams()
     split = split_by_time(frame, parameters.validation_months)
+    described = split.describe()
     client = tracking.activate()
     champion = load_champion(tracking)
     validation, labels = split.validation, split.validation[LABEL]
     with mlflow.start_run(run_name=f"readiness-through-{split.train_end:%Y-%m}") as run:
-        mlflow.log_params({**params.logged(), **split.describe(), **vars(parameters)})
+        mlflow.log_params({**params.logged(), **described, **vars(parameters)})
         model = fit(split.train, params)
         probability = probabilities(model.classifier, model.features, model.prior_log_odds_shift, validation)
         rule = rule_calls(validation, parameters.rule_composite)
@@ -170,7 +171,7 @@ def train_and_register(
                 "champion_val_roc_auc": champion_auc,
                 "promoted": decision.promote,
                 "reason": decision.reason,
-                "validation_months": split.describe()["validation_months"],
+                "validation_months": described["validation_months"],
             },
             "champion_decision.json",
         )
@@ -180,5 +181,5 @@ def train_and_register(
         metrics=metrics,
         decision=decision,
         champion_version=version if decision.promote else (champion.version if champion else None),
-        split=split.describe(),
+        split=described,
     )

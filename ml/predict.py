@@ -33,23 +33,29 @@ PREDICTION_COLUMNS = {
 """The table's shape; dbt creates the same empty table (macros/readiness_predictions.sql)."""
 
 
+def feature_dmatrix(frame: pd.DataFrame, features: tuple[str, ...]) -> DMatrix:
+    return DMatrix(feature_matrix(frame, features), missing=np.nan)
+
+
+def _shifted_probabilities(
+    classifier: XGBClassifier, matrix: DMatrix, prior_log_odds_shift: float
+) -> np.ndarray:
+    margin = classifier.get_booster().predict(matrix, output_margin=True)
+    return 1.0 / (1.0 + np.exp(-(margin - prior_log_odds_shift)))
+
+
 def probabilities(
     classifier: XGBClassifier, features: tuple[str, ...], prior_log_odds_shift: float, frame: pd.DataFrame
 ) -> np.ndarray:
     """Promotion probabilities with the class-weighting shift taken back out (training.py)."""
-    margin = classifier.get_booster().predict(
-        DMatrix(feature_matrix(frame, features), missing=np.nan), output_margin=True
-    )
-    return 1.0 / (1.0 + np.exp(-(margin - prior_log_odds_shift)))
+    return _shifted_probabilities(classifier, feature_dmatrix(frame, features), prior_log_odds_shift)
 
 
-def top_contributions(
-    classifier: XGBClassifier, features: tuple[str, ...], frame: pd.DataFrame
-) -> pd.DataFrame:
+def top_contributions(classifier: XGBClassifier, features: tuple[str, ...], matrix: DMatrix) -> pd.DataFrame:
     """The TOP_CONTRIBUTIONS largest absolute feature contributions per row, by name and value."""
-    contribs = classifier.get_booster().predict(
-        DMatrix(feature_matrix(frame, features), missing=np.nan), pred_contribs=True
-    )[:, : len(features)]  # the last column is the bias
+    contribs = classifier.get_booster().predict(matrix, pred_contribs=True)[
+        :, : len(features)
+    ]  # the last column is the bias
     order = np.argsort(-np.abs(contribs), axis=1, kind="stable")[:, :TOP_CONTRIBUTIONS]
     names = np.asarray(features)[order]
     values = np.take_along_axis(contribs, order, axis=1)
@@ -58,7 +64,7 @@ def top_contributions(
         present = rank < len(features)
         columns[f"top_feature_{rank + 1}"] = names[:, rank] if present else None
         columns[f"top_contribution_{rank + 1}"] = values[:, rank].astype("float64") if present else np.nan
-    return pd.DataFrame(columns, index=frame.index)
+    return pd.DataFrame(columns)
 
 
 def prediction_rows(
@@ -69,16 +75,17 @@ def prediction_rows(
     model_version: str,
     run_id: str,
 ) -> pd.DataFrame:
+    matrix = feature_dmatrix(frame, features)  # built once for both predictions
     rows = pd.DataFrame(
         {
-            "employee_id": frame["employee_id"],
-            "month": frame["month"].dt.date,
-            "promotion_probability": probabilities(classifier, features, prior_log_odds_shift, frame),
+            "employee_id": frame["employee_id"].to_numpy(),
+            "month": frame["month"].dt.date.to_numpy(),
+            "promotion_probability": _shifted_probabilities(classifier, matrix, prior_log_odds_shift),
             "model_version": model_version,
             "model_run_id": run_id,
         }
     )
-    rows = rows.join(top_contributions(classifier, features, frame))
+    rows = rows.join(top_contributions(classifier, features, matrix))
     rows["scored_at"] = datetime.now(UTC).replace(tzinfo=None)
     return rows[list(PREDICTION_COLUMNS)]
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import mlflow
 import mlflow.xgboost
 import pandas as pd
+from mlflow.entities.model_registry import ModelVersion
 from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 from xgboost import XGBClassifier
@@ -57,19 +58,18 @@ class Champion:
     train_end: pd.Timestamp
 
 
-def champion_version(client: MlflowClient) -> str | None:
+def champion_model_version(client: MlflowClient) -> ModelVersion | None:
     try:
-        return client.get_model_version_by_alias(MODEL_NAME, CHAMPION).version
+        return client.get_model_version_by_alias(MODEL_NAME, CHAMPION)
     except MlflowException:  # no registered model yet, or no champion alias
         return None
 
 
 def load_champion(tracking: Tracking) -> Champion | None:
     """The model behind ``models:/lpss-readiness@champion``, or None before the first champion."""
-    client = tracking.activate()
-    if champion_version(client) is None:
+    version = champion_model_version(tracking.activate())
+    if version is None:
         return None
-    version = client.get_model_version_by_alias(MODEL_NAME, CHAMPION)
     classifier = mlflow.xgboost.load_model(CHAMPION_URI)
     return Champion(
         classifier=classifier,
@@ -84,8 +84,7 @@ def load_champion(tracking: Tracking) -> Champion | None:
 def champion_metrics(tracking: Tracking) -> tuple[str, dict[str, float]] | None:
     """The champion's version and the metrics of the run that trained it, or None."""
     client = tracking.activate()
-    version = champion_version(client)
+    version = champion_model_version(client)
     if version is None:
         return None
-    run_id = client.get_model_version_by_alias(MODEL_NAME, CHAMPION).run_id
-    return str(version), dict(client.get_run(run_id).data.metrics)
+    return str(version.version), dict(client.get_run(version.run_id).data.metrics)

@@ -9,7 +9,7 @@ import pytest
 from ml.champion import decide
 from ml.evaluation import backtest, pooled, rule_calls
 from ml.frames import FEATURES, LABEL, NotEnoughHistory, split_by_time
-from ml.predict import TOP_CONTRIBUTIONS, probabilities, top_contributions
+from ml.predict import TOP_CONTRIBUTIONS, feature_dmatrix, probabilities, top_contributions
 from ml.training import TrainingParams, fit
 
 
@@ -85,7 +85,9 @@ def test_seeded_fit_reproduces_and_the_probability_is_back_on_the_label_scale():
 def test_contributions_name_the_three_features_that_moved_each_prediction_most():
     split = split_by_time(person_months(30), validation_months=12)
     model = fit(split.train, TrainingParams(n_estimators=60))
-    top = top_contributions(model.classifier, model.features, split.validation)
+    top = top_contributions(
+        model.classifier, model.features, feature_dmatrix(split.validation, model.features)
+    )
     assert list(top.columns) == [
         f"top_{kind}_{rank}"
         for rank in range(1, TOP_CONTRIBUTIONS + 1)

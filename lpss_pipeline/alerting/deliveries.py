@@ -178,22 +178,22 @@ def claim(con: duckdb.DuckDBPyConnection, delivery_ids: list[str], claim_id: str
     )
 
 
-def claimed(con: duckdb.DuckDBPyConnection) -> dict[str, list[Delivery]]:
-    """Deliveries a dispatcher claimed but never recorded, by claim id."""
+@dataclass(frozen=True)
+class Claim:
+    """Deliveries a dispatcher claimed but never recorded (it died in between)."""
+
+    claim_id: str
+    channel: str | None  # recorded before posting; None when it died before resolving the target
+    claimed_at: datetime
+    deliveries: int
+
+
+def open_claims(con: duckdb.DuckDBPyConnection) -> list[Claim]:
     rows = con.execute(
-        f"""{SELECT}, claim_id, slack_channel from ops.alert_deliveries
-        where status = 'pending' and claim_id is not null order by claim_id, delivery_id"""
+        """select claim_id, any_value(slack_channel), min(claimed_at), count(*) from ops.alert_deliveries
+        where status = 'pending' and claim_id is not null group by claim_id order by claim_id"""
     ).fetchall()
-    groups: dict[str, list[Delivery]] = {}
-    for row, delivery in zip(rows, _deliveries(rows), strict=True):
-        groups.setdefault(row[8], []).append(delivery)
-    return groups
-
-
-def claim_target(con: duckdb.DuckDBPyConnection, claim_id: str) -> str | None:
-    return con.execute(
-        "select any_value(slack_channel) from ops.alert_deliveries where claim_id = ?", [claim_id]
-    ).fetchone()[0]
+    return [Claim(*row) for row in rows]
 
 
 def set_target(con: duckdb.DuckDBPyConnection, claim_id: str, channel: str) -> None:

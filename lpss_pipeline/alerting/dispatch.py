@@ -77,21 +77,19 @@ class Dispatcher:
 
     def _reconcile(self, report: DispatchReport) -> None:
         """Claims left by a dispatcher that died: delivered if the sink has the message, else pending."""
-        for claim_id, group in outbox.claimed(self.con).items():
-            channel = outbox.claim_target(self.con, claim_id)
-            claimed_at = self.con.execute(
-                "select min(claimed_at) from ops.alert_deliveries where claim_id = ?", [claim_id]
-            ).fetchone()[0]
+        for claim in outbox.open_claims(self.con):
             try:
-                ts = self.sink.find(channel, claim_id, claimed_at) if channel else None
+                ts = (
+                    self.sink.find(claim.channel, claim.claim_id, claim.claimed_at) if claim.channel else None
+                )
             except DeliveryError as error:
-                report.errors.append(f"reconcile {claim_id}: {error}")
+                report.errors.append(f"reconcile {claim.claim_id}: {error}")
                 continue  # cannot tell yet: leave it claimed for the next dispatch
             if ts is None:
-                outbox.release(self.con, claim_id, None, None)
+                outbox.release(self.con, claim.claim_id, None, None)
             else:
-                outbox.record_delivered(self.con, claim_id, channel, ts, self.sink.via, self.now())
-                report.reconciled += len(group)
+                self._record(claim.claim_id, claim.channel, ts)
+                report.reconciled += claim.deliveries
 
     def _send(self, unit: list[Delivery], report: DispatchReport) -> None:
         claim_id = uuid.uuid4().hex
@@ -114,9 +112,12 @@ class Dispatcher:
         except DeliveryError as error:
             self._failed(unit, claim_id, target, error, report)
             return
-        outbox.record_delivered(self.con, claim_id, target.channel, ts, self.sink.via, self.now())
+        self._record(claim_id, target.channel, ts)
         report.delivered += len(unit)
         report.messages += 1
+
+    def _record(self, claim_id: str, channel: str, ts: str) -> None:
+        outbox.record_delivered(self.con, claim_id, channel, ts, self.sink.via, self.now())
 
     def _failed(
         self, unit: list[Delivery], claim_id: str, target, error: DeliveryError, report: DispatchReport
@@ -135,7 +136,7 @@ class Dispatcher:
             except DeliveryError:
                 return  # cannot tell: the claim stays and the next dispatch reconciles it
         if ts is not None:
-            outbox.record_delivered(self.con, claim_id, target.channel, ts, self.sink.via, self.now())
+            self._record(claim_id, target.channel, ts)
             report.delivered += len(unit)
             report.messages += 1
             return

@@ -76,10 +76,9 @@ class LocalOutbox:
         with (self.directory / f"{channel}.jsonl").open("a+", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             handle.seek(0)
-            for line in handle:
-                record = json.loads(line) if line.strip() else {}
-                if record.get("claim_id") == claim_id:
-                    return record["ts"]
+            posted = _ts_of(handle, claim_id)
+            if posted is not None:
+                return posted
             now = datetime.now(UTC)
             ts = f"{now.timestamp():.6f}"
             record = {
@@ -98,11 +97,17 @@ class LocalOutbox:
         path = self.directory / f"{channel}.jsonl"
         if not path.exists():
             return None
-        for line in path.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line) if line.strip() else {}
-            if record.get("claim_id") == claim_id:
-                return record["ts"]
-        return None
+        with path.open(encoding="utf-8") as handle:
+            return _ts_of(handle, claim_id)
+
+
+def _ts_of(lines, claim_id: str) -> str | None:
+    """The ``ts`` of the outbox line carrying ``claim_id``, if any."""
+    for line in lines:
+        record = json.loads(line) if line.strip() else {}
+        if record.get("claim_id") == claim_id:
+            return record["ts"]
+    return None
 
 
 def web_clients(token: str, base_url: str, max_retries: int, backoff: float) -> tuple[WebClient, WebClient]:
