@@ -9,12 +9,25 @@ one, and neither blocks the pipeline.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from pathlib import Path
 
 import duckdb
 
 PUBLISHED_SCHEMA = "marts"
+DELIVERIES_TABLE = "fct_alert_deliveries"
+
+# The delivery status of every alert and reminder (grain: alert x recipient), from the ops outbox
+# (not a dbt model: deliveries change after the build, when the dispatcher sends). Published with
+# the marts so the dashboard's alert list reads nothing but the published file.
+DELIVERIES_SELECT = """
+    select delivery_id, alert_key, rule_id, severity, recipient_kind, recipient, recipient_roles,
+        content ->> 'title' as title, content ->> 'message' as message,
+        content ->> 'subject_employee_id' as subject_employee_id, content ->> 'subject_name' as subject_name,
+        content ->> 'period' as period, status, attempts, last_error, delivered_via, planned_at, delivered_at
+    from {source}.ops.alert_deliveries
+"""
 
 
 def publish_schema(warehouse_path: Path, target: Path, schema: str = PUBLISHED_SCHEMA) -> dict[str, int]:
@@ -37,6 +50,12 @@ def publish_schema(warehouse_path: Path, target: Path, schema: str = PUBLISHED_S
         for table in tables:
             con.execute(f'CREATE TABLE "{schema}"."{table}" AS SELECT * FROM warehouse."{schema}"."{table}"')
             rows[table] = con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+        if _has_outbox(con, "warehouse"):
+            deliveries = DELIVERIES_SELECT.format(source="warehouse")
+            con.execute(f'CREATE TABLE "{schema}".{DELIVERIES_TABLE} AS {deliveries}')
+            rows[DELIVERIES_TABLE] = con.execute(
+                f'SELECT count(*) FROM "{schema}".{DELIVERIES_TABLE}'
+            ).fetchone()[0]
         con.execute("DETACH warehouse")
         con.close()
         os.replace(tmp, target)
@@ -45,3 +64,45 @@ def publish_schema(warehouse_path: Path, target: Path, schema: str = PUBLISHED_S
         tmp.unlink(missing_ok=True)
         raise
     return rows
+
+
+def _has_outbox(con: duckdb.DuckDBPyConnection, database: str) -> bool:
+    return bool(
+        con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'ops' "
+            "AND table_name = 'alert_deliveries'",
+            [database],
+        ).fetchone()[0]
+    )
+
+
+def republish_deliveries(warehouse: duckdb.DuckDBPyConnection, target: Path) -> int | None:
+    """Refresh only the delivery-status table of the published file, after a dispatch.
+
+    The published file is copied, the copy updated through ``warehouse`` (the dispatcher's own
+    connection: a second connection to the warehouse from this process would conflict) and renamed
+    over the original, so readers see the marts unchanged and the statuses current. None when
+    nothing is published yet (the next full publish brings the table).
+    """
+    source = warehouse.execute("SELECT current_database()").fetchone()[0]
+    if not target.exists() or not _has_outbox(warehouse, source):
+        return None
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    shutil.copyfile(target, tmp)
+    try:
+        warehouse.execute("ATTACH ? AS lpss_published", [str(tmp)])
+        try:
+            warehouse.execute(
+                f"CREATE OR REPLACE TABLE lpss_published.{PUBLISHED_SCHEMA}.{DELIVERIES_TABLE} AS "
+                + DELIVERIES_SELECT.format(source=source)
+            )
+            count = warehouse.execute(
+                f"SELECT count(*) FROM lpss_published.{PUBLISHED_SCHEMA}.{DELIVERIES_TABLE}"
+            ).fetchone()[0]
+        finally:
+            warehouse.execute("DETACH lpss_published")
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return count

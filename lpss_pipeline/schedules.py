@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from lpss_pipeline.assets.alerts import alert_delivery_job
 from lpss_pipeline.jobs import data_integrity_job, readiness_training_job, scorecard_job, succession_job
 
 # Times are UTC, after the nightly HRIS/CRM exports have landed.
@@ -47,10 +48,19 @@ data_integrity_schedule = dg.ScheduleDefinition(
     "each export (a late system raises a missing-data alert).",
 )
 
+daily_alert_delivery_schedule = dg.ScheduleDefinition(
+    name="daily_alert_delivery_schedule",
+    job=alert_delivery_job,
+    cron_schedule="0 8 * * *",
+    description="Daily: remind managers of team scorecards still unsigned scorecard_signoff_days after the "
+    "month closed, and send whatever else is pending.",
+)
+
 schedules = [
     data_integrity_schedule,
     monthly_scorecard_schedule,
     quarterly_succession_schedule,
     readiness_training_schedule,
     annual_succession_audit_schedule,
+    daily_alert_delivery_schedule,
 ]

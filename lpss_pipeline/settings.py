@@ -84,6 +84,15 @@ class Settings:
         return self.home / "data_docs"
 
     @property
+    def dashboard_store_path(self) -> Path:
+        """The dashboard's accounts, sessions, sign-offs and page views (SQLite; dashboard/store.py)."""
+        return self.home / "dashboard" / "ops.sqlite"
+
+    @property
+    def demo_users_path(self) -> Path:
+        return self.home / "demo_users.json"
+
+    @property
     def dagster_home(self) -> Path:
         return self.home / "dagster_home"
 

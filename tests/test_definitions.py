@@ -59,6 +59,7 @@ def test_asset_keys_jobs_and_sensors_are_stable():
     ]
     assert sorted(s.name for s in defs.schedules) == [
         "annual_succession_audit_schedule",
+        "daily_alert_delivery_schedule",
         "data_integrity_schedule",
         "monthly_scorecard_schedule",
         "quarterly_succession_schedule",
@@ -93,6 +94,7 @@ EXPECTED_MARTS = {
     "fct_readiness_backtest",
     "fct_scorecard_metrics",
     "fct_succession_coverage",
+    "fct_succession_slates",
 }
 
 

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import dagster as dg
 
+from lpss_pipeline.alerting import signoffs
 from lpss_pipeline.alerting.deliveries import plan_from_marts
 from lpss_pipeline.alerting.dispatch import utc_now
 from lpss_pipeline.alerting.service import dispatch, escalate
 from lpss_pipeline.alerting.state import write_state
 from lpss_pipeline.assets.ingest import WAREHOUSE_POOL
-from lpss_pipeline.resources import SlackResource, WarehouseResource
+from lpss_pipeline.publishing import republish_deliveries
+from lpss_pipeline.resources import DashboardStoreResource, SlackResource, WarehouseResource
 
 DELIVERIES_KEY = dg.AssetKey(["ops", "alert_deliveries"])
 
@@ -41,6 +43,7 @@ def send_pending_alerts(context: dg.OpExecutionContext, warehouse: WarehouseReso
     """Send every pending, due delivery once: to Slack when SLACK_BOT_TOKEN is set, else the outbox."""
     with warehouse.connect() as con:
         report = dispatch(con, slack.sink, Path(slack.outbox_dir), slack.link)
+        republish_deliveries(con, Path(warehouse.published_path))  # the dashboard's alert list
     context.log.info(f"alerts: {report}")
     context.add_output_metadata(
         {
@@ -67,9 +70,23 @@ def escalate_overdue_reviews(
     context.add_output_metadata({"escalated": len(escalated)})
 
 
-@dg.job(description="Send what ops.alert_deliveries holds pending (Slack, or the local outbox).")
+@dg.op(pool=WAREHOUSE_POOL)
+def plan_signoff_reminders(
+    context: dg.OpExecutionContext, warehouse: WarehouseResource, dashboard: DashboardStoreResource
+):
+    """Remind managers whose team scorecards are unsigned scorecard_signoff_days after the month."""
+    with warehouse.connect() as con:
+        planned = signoffs.plan_reminders(con, Path(dashboard.store_path), utc_now())
+    context.log.info(f"planned {planned} scorecard sign-off reminder(s)")
+    context.add_output_metadata({"planned": planned})
+
+
+@dg.job(
+    description="Plan the scorecard sign-off reminders that are due, then send what ops.alert_deliveries "
+    "holds pending (Slack, or the local outbox)."
+)
 def alert_delivery_job():
-    send_pending_alerts()
+    send_pending_alerts(plan_signoff_reminders())
 
 
 @dg.job(description="Escalate overdue leadership reviews, then send the escalations.")

@@ -7,6 +7,7 @@ import os
 from lpss_pipeline.settings import Settings
 from lpss_pipeline.synthetic.truth import TRUTH_FILE
 
+from .dashboard import DashboardStoreResource
 from .landing_zone import LandingZoneResource
 from .mlflow_store import MlflowResource
 from .quality import QualityResource
@@ -33,6 +34,7 @@ def file_resources(settings: Settings) -> dict:
             artifacts_dir=str(settings.mlartifacts_dir),
             truth_file=str(settings.truth_dir / TRUTH_FILE),
         ),
+        "dashboard": DashboardStoreResource(store_path=str(settings.dashboard_store_path)),
         "slack": SlackResource(
             outbox_dir=str(settings.outbox_dir),
             base_url=os.environ.get("LPSS_SLACK_BASE_URL") or "https://slack.com/api/",
@@ -42,6 +44,7 @@ def file_resources(settings: Settings) -> dict:
 
 
 __all__ = [
+    "DashboardStoreResource",
     "LandingZoneResource",
     "MlflowResource",
     "QualityResource",

@@ -1,0 +1,183 @@
+"""Plotly figures (plain dicts) for the pages; the browser draws them with the locally served plotly.js.
+
+Band edges come from the score_bands seed, so a change of thresholds moves the shaded bands too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from lpss_pipeline.config import seed_rows
+
+CATEGORIES = {
+    "performance_score": "Performance",
+    "engagement_score": "Engagement",
+    "development_score": "Development",
+    "strategic_impact_score": "Strategic impact",
+}
+BAND_COLOURS = {"on_track": "#2e7d32", "needs_development": "#f9a825", "intervention": "#c62828"}
+LAYOUT = {
+    "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
+    "height": 360,
+    "legend": {"orientation": "h", "y": -0.15},
+    "paper_bgcolor": "rgba(0,0,0,0)",
+}
+
+
+def band_shapes() -> list[dict[str, Any]]:
+    """One translucent horizontal band per score band, from its min to its max composite."""
+    shapes = []
+    for band in seed_rows("score_bands"):
+        low = float(band["min_composite"]) if band["min_composite"] else 0.0
+        high = float(band["max_composite"]) if band["max_composite"] else 100.0
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "yref": "y",
+                "y0": low,
+                "y1": high,
+                "fillcolor": BAND_COLOURS.get(band["band"], "#999"),
+                "opacity": 0.08,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
+    return shapes
+
+
+def _months(rows: list[dict[str, Any]]) -> list[str]:
+    return [str(r["month"]) for r in rows]
+
+
+def scorecard_trend(history: list[dict[str, Any]]) -> dict[str, Any]:
+    """Composite and the four categories per month, over the bands."""
+    months = _months(history)
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "Composite",
+            "x": months,
+            "y": [h["composite_score"] for h in history],
+            "line": {"width": 3, "color": "#1a237e"},
+        }
+    ]
+    traces += [
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": label,
+            "x": months,
+            "y": [h[column] for h in history],
+            "line": {"width": 1.5, "dash": "dot"},
+        }
+        for column, label in CATEGORIES.items()
+    ]
+    return {
+        "data": traces,
+        "layout": {**LAYOUT, "shapes": band_shapes(), "yaxis": {"range": [0, 100], "title": "score"}},
+    }
+
+
+def team_trend(history: list[dict[str, Any]], team_mean: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each direct report's composite, plus the team mean where at least min_group are complete."""
+    people: dict[str, dict[str, Any]] = {}
+    for row in history:
+        trace = people.setdefault(
+            row["employee_id"],
+            {"type": "scatter", "mode": "lines+markers", "name": row["full_name"], "x": [], "y": []},
+        )
+        trace["x"].append(str(row["month"]))
+        trace["y"].append(row["composite_score"])
+    traces = list(people.values())
+    if team_mean:
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "Team mean",
+                "x": _months(team_mean),
+                "y": [r["mean_composite"] for r in team_mean],
+                "line": {"width": 4, "color": "#000"},
+            }
+        )
+    return {
+        "data": traces,
+        "layout": {**LAYOUT, "shapes": band_shapes(), "yaxis": {"range": [0, 100], "title": "composite"}},
+    }
+
+
+def kpi_trend(trend: list[dict[str, Any]], title: str) -> dict[str, Any]:
+    months = [str(r["period_start"]) for r in trend]
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": title,
+                "x": months,
+                "y": [r["value"] for r in trend],
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "Target",
+                "x": months,
+                "y": [r["target"] for r in trend],
+                "line": {"dash": "dash", "color": "#2e7d32"},
+            },
+        ],
+        "layout": {**LAYOUT, "shapes": band_shapes(), "yaxis": {"range": [0, 100]}},
+    }
+
+
+def bench_bars(candidates: list[dict[str, Any]], top: int = 20) -> dict[str, Any]:
+    shown = list(reversed(candidates[:top]))
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": "Readiness %",
+                "y": [c["full_name"] for c in shown],
+                "x": [c["readiness_pct"] for c in shown],
+                "marker": {"color": "#3949ab"},
+            }
+        ],
+        "layout": {**LAYOUT, "height": max(300, 24 * len(shown) + 80), "xaxis": {"range": [0, 100]}},
+    }
+
+
+def heatmap(people: list[dict[str, Any]], cells: list[dict[str, Any]]) -> dict[str, Any]:
+    """People (rows) x competencies (columns), rating 1-5; a missing rating stays blank."""
+    frame = pd.DataFrame(cells, columns=["employee_id", "competency_id", "competency_name", "rating"])
+    names = frame.drop_duplicates("competency_id").set_index("competency_id")["competency_name"]
+    grid = frame.pivot(index="employee_id", columns="competency_id", values="rating").reindex(
+        index=[p["employee_id"] for p in people], columns=names.index
+    )
+    z = grid.astype(object).where(grid.notna(), None).values.tolist()
+    return {
+        "data": [
+            {
+                "type": "heatmap",
+                "z": z,
+                "x": names.tolist(),
+                "y": [p["full_name"] for p in people],
+                "zmin": 1,
+                "zmax": 5,
+                "colorscale": "RdYlGn",
+                "colorbar": {"title": {"text": "rating"}},
+            }
+        ],
+        "layout": {
+            **LAYOUT,
+            "height": max(320, 22 * len(people) + 160),
+            "margin": {"l": 160, "r": 20, "t": 30, "b": 140},
+            "yaxis": {"autorange": "reversed"},
+        },
+    }

@@ -1,0 +1,356 @@
+"""Views over many people: a manager's team, departments, the bench, the heat map and the alerts.
+
+Each query filters people through the viewer's grants (access.granted). Aggregates are only
+computed over groups of at least ``min_aggregate_group`` people and, for a department, only for a
+viewer who may see every member's scorecard: an average must not reveal what its rows would not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lpss_pipeline.config import seed_rows
+from lpss_pipeline.dashboard.access import DEVELOPMENT, SCORECARD, SUCCESSION, granted, min_group
+from lpss_pipeline.dashboard.marts import MartsReader
+
+TEAM_MEMBERS_SQL = f"""
+with members as (
+    select employee_id, full_name, job_title, leadership_level, level_name
+    from marts.dim_leaders as r
+    where r.manager_id = $manager and r.is_active and r.employee_id <> $manager
+        and {granted("r.employee_id", SCORECARD)}
+)
+select m.*, s.month, s.composite_score, s.band, s.is_complete, s.composite_change, s.trend_slope_3m,
+    rd.readiness_pct
+from members as m
+left join marts.fct_leader_scorecards as s on s.employee_id = m.employee_id and s.month = $month
+left join marts.fct_promotion_readiness as rd on rd.employee_id = m.employee_id and rd.month = $month
+order by m.full_name
+"""
+
+# The team's month: the latest closed (not provisional) month any member has a scorecard for.
+TEAM_MONTH_SQL = f"""
+select coalesce(max(month) filter (where not is_provisional), max(month)) as month,
+    max(month) filter (where not is_provisional) is not null as closed
+from marts.fct_leader_scorecards as s
+inner join marts.dim_leaders as r on r.employee_id = s.employee_id
+where r.manager_id = $manager and r.is_active and r.employee_id <> $manager
+    and {granted("s.employee_id", SCORECARD)}
+"""
+
+TEAM_HISTORY_SQL = f"""
+select s.month, s.employee_id, r.full_name, s.composite_score, s.band
+from marts.fct_leader_scorecards as s
+inner join marts.dim_leaders as r on r.employee_id = s.employee_id
+where r.manager_id = $manager and r.is_active and r.employee_id <> $manager
+    and s.month between $month - interval 11 month and $month
+    and {granted("s.employee_id", SCORECARD)}
+order by s.month, r.full_name
+"""
+
+TEAM_MEAN_SQL = f"""
+select s.month, avg(s.composite_score) as mean_composite, count(*) as leaders
+from marts.fct_leader_scorecards as s
+inner join marts.dim_leaders as r on r.employee_id = s.employee_id
+where r.manager_id = $manager and r.is_active and r.employee_id <> $manager and s.is_complete
+    and s.month between $month - interval 11 month and $month
+    and {granted("s.employee_id", SCORECARD)}
+group by s.month
+having count(*) >= $min_group
+order by s.month
+"""
+
+
+def team(marts: MartsReader, viewer: str, manager: str) -> dict[str, Any] | None:
+    """A manager's direct reports in the viewer's scope with their latest closed month; None if none."""
+    latest = marts.row(TEAM_MONTH_SQL, viewer=viewer, manager=manager)
+    month = latest["month"] if latest else None
+    manager_row = marts.row(
+        "select employee_id, full_name, job_title, department_name from marts.dim_leaders "
+        "where employee_id = $manager",
+        manager=manager,
+    )
+    members = marts.rows(TEAM_MEMBERS_SQL, viewer=viewer, manager=manager, month=month)
+    if not members or manager_row is None:
+        return None
+    complete = [m for m in members if m["is_complete"]]
+    group = min_group()
+    aggregate = None
+    if len(complete) >= group:
+        aggregate = marts.row(
+            f"""
+            select avg(s.composite_score) as mean_composite, count(*) as leaders,
+                count(*) filter (where s.band = 'on_track') as on_track,
+                count(*) filter (where s.band = 'needs_development') as needs_development,
+                count(*) filter (where s.band = 'intervention') as intervention
+            from marts.fct_leader_scorecards as s
+            inner join marts.dim_leaders as r on r.employee_id = s.employee_id
+            where r.manager_id = $manager and r.is_active and r.employee_id <> $manager
+                and s.month = $month and s.is_complete and {granted("s.employee_id", SCORECARD)}
+            """,
+            viewer=viewer,
+            manager=manager,
+            month=month,
+        )
+    params = {"viewer": viewer, "manager": manager, "month": month}
+    return {
+        "manager": manager_row,
+        "month": str(month) if month else None,
+        "month_closed": bool(latest and latest["closed"]),
+        "members": members,
+        "aggregate": aggregate,
+        "min_group": group,
+        "history": marts.rows(TEAM_HISTORY_SQL, **params) if month else [],
+        "team_mean": marts.rows(TEAM_MEAN_SQL, **params, min_group=group) if month else [],
+    }
+
+
+MENTEES_SQL = f"""
+select p.mentee_employee_id as employee_id, l.full_name, l.job_title, l.department_name, p.domain,
+    p.start_date, p.planned_sessions_per_month, p.completed_sessions, p.planned_sessions, p.missed_sessions,
+    p.completion_rate, p.avg_feedback, p.engagement_score
+from marts.fct_mentorship_pairs as p
+inner join marts.dim_leaders as l on l.employee_id = p.mentee_employee_id
+where p.mentor_employee_id = $viewer and p.is_active and {granted("p.mentee_employee_id", DEVELOPMENT)}
+order by l.full_name
+"""
+
+
+def mentees(marts: MartsReader, viewer: str) -> list[dict[str, Any]]:
+    """The viewer's active mentees, with each pair's sessions and engagement score."""
+    return marts.rows(MENTEES_SQL, viewer=viewer)
+
+
+# A department is visible to a viewer who may read every active member's scorecard (or is the member).
+DEPARTMENTS_SQL = f"""
+select d.department_id, any_value(d.department_name) as department_name,
+    count(*) filter (where d.is_active) as headcount
+from marts.dim_leaders as d
+group by d.department_id
+having bool_and(not d.is_active or d.employee_id = $viewer or {granted("d.employee_id", SCORECARD)})
+    and ($department is null or d.department_id = $department)
+order by department_name
+"""
+
+KPI_TILES_SQL = """
+select k.kpi_id, k.cadence, k.period_start, k.target, k.meets_target, k.unit, k.population,
+    case when k.population >= $min_group then k.value end as value,
+    k.population < $min_group as suppressed
+from marts.fct_kpis as k
+where k.cut = 'department' and k.cut_value = $department
+qualify row_number() over (partition by k.kpi_id order by k.period_start desc) = 1
+order by k.kpi_id
+"""
+
+KPI_TREND_SQL = """
+select period_start, value, target
+from marts.fct_kpis
+where cut = 'department' and cut_value = $department and kpi_id = 'leadership_effectiveness_score'
+    and population >= $min_group
+order by period_start
+"""
+
+COVERAGE_SQL = f"""
+select c.quarter, c.position_id, c.title, c.leadership_level, c.incumbent_employee_id,
+    inc.full_name as incumbent_name, c.is_vacant, c.ready_now_successors, c.total_successors,
+    c.emergency_successors, c.has_ready_now_successor, c.has_emergency_successor,
+    c.incumbent_employee_id is null or {granted("c.incumbent_employee_id", SUCCESSION)} as slate_visible
+from marts.fct_succession_coverage as c
+left join marts.dim_leaders as inc on inc.employee_id = c.incumbent_employee_id
+where c.department_id = $department
+    and c.quarter = (select max(quarter) from marts.fct_succession_coverage)
+order by c.has_ready_now_successor, c.leadership_level desc, c.position_id
+"""
+
+# Nobody sees a slate for their own position, nor themselves on a slate: SUCCESSION is never self.
+SLATES_SQL = f"""
+with latest as (
+    select employee_id, readiness_pct, promotion_probability
+    from marts.fct_promotion_readiness
+    qualify row_number() over (partition by employee_id order by month desc) = 1
+)
+select s.position_id, s.candidate_employee_id, l.full_name, l.job_title, s.readiness,
+    s.is_emergency_successor, s.nomination_rank, r.readiness_pct, r.promotion_probability
+from marts.fct_succession_slates as s
+inner join marts.dim_leaders as l on l.employee_id = s.candidate_employee_id
+left join latest as r on r.employee_id = s.candidate_employee_id
+where s.department_id = $department
+    and s.quarter = (select max(quarter) from marts.fct_succession_slates)
+    and {granted("s.candidate_employee_id", SUCCESSION)}
+    and (s.incumbent_employee_id is null or {granted("s.incumbent_employee_id", SUCCESSION)})
+order by s.position_id, s.nomination_rank
+"""
+
+
+def kpi_names() -> dict[str, str]:
+    return {row["kpi_id"]: row["kpi_name"] for row in seed_rows("kpi_definitions")}
+
+
+def departments(marts: MartsReader, viewer: str) -> list[dict[str, Any]]:
+    return marts.rows(DEPARTMENTS_SQL, viewer=viewer, department=None)
+
+
+def department(marts: MartsReader, viewer: str, department_id: str) -> dict[str, Any] | None:
+    """KPI tiles, the effectiveness trend and succession coverage with slates; None when out of scope."""
+    found = marts.row(DEPARTMENTS_SQL, viewer=viewer, department=department_id)
+    if found is None:
+        return None
+    group = min_group()
+    names = kpi_names()
+    tiles = marts.rows(KPI_TILES_SQL, department=department_id, min_group=group)
+    for tile in tiles:
+        tile["name"] = names.get(tile["kpi_id"], tile["kpi_id"])
+    positions = marts.rows(COVERAGE_SQL, viewer=viewer, department=department_id)
+    slates = marts.rows(SLATES_SQL, viewer=viewer, department=department_id)
+    for position in positions:
+        position["slate"] = (
+            [s for s in slates if s["position_id"] == position["position_id"]]
+            if position["slate_visible"]
+            else None
+        )
+    return {
+        "department": found,
+        "kpis": tiles,
+        "trend": marts.rows(KPI_TREND_SQL, department=department_id, min_group=group),
+        "positions": positions,
+        "min_group": group,
+    }
+
+
+BENCH_LEVELS_SQL = f"""
+select target_level, count(*) as candidates
+from marts.fct_leadership_bench as b
+where b.month = (select max(month) from marts.fct_leadership_bench)
+    and {granted("b.employee_id", SUCCESSION)}
+group by target_level
+order by target_level
+"""
+
+BENCH_SQL = f"""
+select b.month, b.target_level, b.bench_rank, b.employee_id, l.full_name, l.job_title, l.department_name,
+    b.leadership_level, b.readiness_pct, b.composite_score, b.competency_avg, b.expectations_met_pct,
+    b.idp_on_schedule_pct, b.promotion_probability, b.months_to_ready, b.band
+from marts.fct_leadership_bench as b
+inner join marts.dim_leaders as l on l.employee_id = b.employee_id
+where b.month = (select max(month) from marts.fct_leadership_bench)
+    and b.target_level = $level and {granted("b.employee_id", SUCCESSION)}
+order by b.bench_rank
+limit $limit
+"""
+
+
+def bench(marts: MartsReader, viewer: str, level: int | None, limit: int = 50) -> dict[str, Any]:
+    """Candidates per target level, ranked; only people the viewer may see predictions about."""
+    levels = marts.rows(BENCH_LEVELS_SQL, viewer=viewer)
+    if level is None and levels:
+        level = levels[0]["target_level"]
+    candidates = marts.rows(BENCH_SQL, viewer=viewer, level=level, limit=limit) if levels else []
+    return {"levels": levels, "target_level": level, "candidates": candidates}
+
+
+HEATMAP_PEOPLE_SQL = f"""
+select distinct h.employee_id, l.full_name
+from marts.fct_competency_heatmap as h
+inner join marts.dim_leaders as l on l.employee_id = h.employee_id
+where h.month = $month and {granted("h.employee_id", DEVELOPMENT)}
+    and ($department is null or l.department_id = $department)
+order by l.full_name, h.employee_id
+limit $limit offset $offset
+"""
+
+HEATMAP_SQL = f"""
+select h.employee_id, l.full_name, h.competency_id, h.competency_name, h.competency_kind, h.rating
+from marts.fct_competency_heatmap as h
+inner join marts.dim_leaders as l on l.employee_id = h.employee_id
+where h.month = $month and list_contains($people, h.employee_id) and {granted("h.employee_id", DEVELOPMENT)}
+order by l.full_name, h.employee_id, h.competency_kind, h.competency_id
+"""
+
+HEATMAP_MONTHS_SQL = f"""
+select distinct h.month
+from marts.fct_competency_heatmap as h
+where {granted("h.employee_id", DEVELOPMENT)}
+order by h.month desc
+limit 24
+"""
+
+
+def heatmap(
+    marts: MartsReader,
+    viewer: str,
+    month: str | None,
+    department: str | None,
+    limit: int = 40,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Person x competency ratings for one month (a page of people), from the development grants."""
+    months = [str(r["month"]) for r in marts.rows(HEATMAP_MONTHS_SQL, viewer=viewer)]
+    chosen = month if month in months else (months[0] if months else None)
+    people = (
+        marts.rows(
+            HEATMAP_PEOPLE_SQL, viewer=viewer, month=chosen, department=department, limit=limit, offset=offset
+        )
+        if chosen
+        else []
+    )
+    cells = (
+        marts.rows(HEATMAP_SQL, viewer=viewer, month=chosen, people=[p["employee_id"] for p in people])
+        if people
+        else []
+    )
+    return {"months": months, "month": chosen, "department": department, "people": people, "cells": cells}
+
+
+def _scope_rules() -> dict[str, list[str]]:
+    scopes: dict[str, list[str]] = {}
+    for row in seed_rows("alert_rules"):
+        scopes.setdefault(row["data_scope"], []).append(row["rule_id"])
+    return scopes
+
+
+# An alert is listed when the viewer holds, on its subject, the grant its rule's data_scope names
+# (alert_rules seed); operations alerts (and alerts about no one) only for executives and HR admins.
+ALERTS_SQL = f"""
+with alerts as (
+    select alert_key, any_value(rule_id) as rule_id, any_value(severity) as severity,
+        any_value(title) as title, any_value(message) as message,
+        any_value(subject_employee_id) as subject_employee_id, any_value(subject_name) as subject_name,
+        any_value(period) as period, min(planned_at) as planned_at, count(*) as recipients,
+        count(*) filter (where status = 'delivered') as delivered,
+        count(*) filter (where status = 'pending') as pending,
+        count(*) filter (where status = 'failed') as failed,
+        max(delivered_at) as last_delivered_at,
+        string_agg(distinct delivered_via, ', ') as delivered_via
+    from marts.fct_alert_deliveries
+    group by alert_key
+)
+select *
+from alerts as a
+where (list_contains($scorecard_rules, a.rule_id) and {granted("a.subject_employee_id", SCORECARD)})
+    or (list_contains($development_rules, a.rule_id) and {granted("a.subject_employee_id", DEVELOPMENT)})
+    or (list_contains($succession_rules, a.rule_id) and {granted("a.subject_employee_id", SUCCESSION)})
+    or ($org_wide and (list_contains($operations_rules, a.rule_id) or a.subject_employee_id is null))
+order by a.planned_at desc, a.alert_key
+limit $limit
+"""
+
+
+def alerts(marts: MartsReader, viewer: str, org_wide: bool, limit: int = 200) -> list[dict[str, Any]]:
+    """The latest alerts in scope with their delivery status (empty before the first delivery run)."""
+    published = marts.value(
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'marts' and table_name = 'fct_alert_deliveries'"
+    )
+    if not published:
+        return []
+    scopes = _scope_rules()
+    return marts.rows(
+        ALERTS_SQL,
+        viewer=viewer,
+        org_wide=org_wide,
+        limit=limit,
+        **{
+            f"{scope}_rules": scopes.get(scope, [])
+            for scope in ("scorecard", "development", "succession", "operations")
+        },
+    )
