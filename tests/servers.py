@@ -10,6 +10,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -19,18 +20,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(cmd: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen]:
+def serving(cmd: list[str], env: dict[str, str], log: Path | None = None) -> Iterator[subprocess.Popen]:
     """Run ``cmd`` in its own session with default signal handlers; stop the whole group after.
 
     A server started from a non-interactive shell would otherwise ignore SIGINT, and its children
     (the Dagster daemon and code server) would outlive it.
     """
+    output = log.open("w") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
         cmd,
         env=env,
         start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT if log else subprocess.DEVNULL,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
@@ -44,6 +46,8 @@ def serving(cmd: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen]:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)  # whatever of the group is still there
             proc.wait()
+            if log:
+                output.close()
 
 
 def wait_for(proc: subprocess.Popen, request: str | urllib.request.Request, timeout: float) -> str:
