@@ -9,12 +9,13 @@ export DAGSTER_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 PYTEST_ARGS ?=
 
-.PHONY: help install demo test lint format ui clean
+.PHONY: help install chromium demo test lint format ui serve clean
 
 help:
 	@echo "make demo   install, generate the demo organisation, run the whole pipeline"
 	@echo "make test   install, then ruff and pytest"
 	@echo "make ui     the Dagster UI on http://127.0.0.1:3000"
+	@echo "make serve  the leadership dashboard on http://127.0.0.1:8000 (accounts: .lpss/demo_users.json)"
 
 $(UV):
 	python3 -m pip install --user --quiet uv
@@ -22,10 +23,19 @@ $(UV):
 install: $(UV)
 	$(UV) sync --locked
 
+# Debian's chromium for the dashboard's browser tests (Playwright drives it; nothing is downloaded).
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  echo "Installing Debian's chromium and chromium-driver for the browser tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null \
+	  || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }; }
+
 demo: install
 	$(UV) run lpss demo
 
-test: install
+test: install chromium
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
 	$(UV) run pytest -n 2 --dist loadfile $(PYTEST_ARGS)
@@ -40,5 +50,8 @@ format: install
 ui: install
 	$(UV) run lpss ui
 
+serve: install
+	$(UV) run lpss serve
+
 clean:
-	rm -rf .lpss dbt_project/target dbt_project/logs .pytest_cache .ruff_cache
+	rm -rf .lpss dbt_project/target dbt_project/logs .pytest_cache .ruff_cache test-artifacts

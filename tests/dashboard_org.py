@@ -87,7 +87,7 @@ def build_org(tmp_path_factory) -> Org:
             [[u["employee_id"] for u in users.values()]],
         ).fetchall()
     with store.connect(settings.dashboard_store_path) as con:
-        activity.record_signoff(con, signed_manager, month.isoformat(), "manager", 3)
+        activity.record_signoff(con, signed_manager, month.isoformat(), "another-manager", 3)
     outcome = run_job(settings, "alert_delivery_job", instance=dg.DagsterInstance.ephemeral())
     assert outcome.success, outcome.failures
     mp.undo()

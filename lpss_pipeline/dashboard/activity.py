@@ -17,6 +17,7 @@ from lpss_pipeline.config import seed_values
 from lpss_pipeline.dashboard.access import Viewer, min_group
 from lpss_pipeline.dashboard.marts import MartsReader
 
+# (the overview page, the page about one person other than oneself)
 MANAGER_PAGES = ("team", "scorecard")
 MENTOR_PAGES = ("mentees", "development")
 
@@ -75,8 +76,10 @@ population as (
 select p.role, p.employee_id, p.full_name, p.department_name,
     exists (
         select 1 from views as v
-        where v.employee_id = p.employee_id and v.subject is distinct from p.employee_id
-            and list_contains(case p.role when 'manager' then $manager_pages else $mentor_pages end, v.page)
+        where v.employee_id = p.employee_id
+            and (v.page = case p.role when 'manager' then $manager_pages[1] else $mentor_pages[1] end
+                or (v.page = case p.role when 'manager' then $manager_pages[2] else $mentor_pages[2] end
+                    and v.subject is distinct from p.employee_id))
     ) as opened
 from population as p
 """
