@@ -46,6 +46,12 @@ def test_demo_fills_every_raw_table_and_prints_a_summary(demo_home):
     assert all(n > 0 for n in counts.values()), counts
     assert "raw.hris__employees" in out and "Export batches" in out
     assert str(home / "warehouse.duckdb") in out and "lpss ui" in out
+    assert "lpss serve" in out and str(home / "demo_users.json") in out
+    users = json.loads((home / "demo_users.json").read_text())
+    assert [u["role"] for u in users] == ["executive", "hr_admin", "manager", "mentor", "leader"]
+    assert all(set(u) == {"username", "password", "role", "employee_id"} for u in users)
+    assert not any(u["password"] in out for u in users), "passwords are never printed"
+    assert (home / "demo_users.json").stat().st_mode & 0o077 == 0
     assert (home / "dagster_home" / "dagster.yaml").read_text().count("enabled: false") == 1
     assert not list((home / "landing").rglob("*truth*")), "the latent truth stays outside the exports"
     assert list((home / "synthetic_truth").iterdir())
