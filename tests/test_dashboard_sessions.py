@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
 import threading
 import urllib.request
@@ -267,3 +268,53 @@ def test_no_secret_reaches_the_server_log(org, server, browser):
     key = sessions.secret_key(org.settings.home)
     for secret in (user["password"], cookie, key):
         assert secret not in text
+
+
+def test_a_trusted_sso_header_names_the_user_and_an_untrusted_one_is_ignored(org, monkeypatch):
+    [(email,)] = org.published(
+        "select email from marts.dim_leaders where employee_id = ?", [org.users["manager"]["employee_id"]]
+    )
+    monkeypatch.setenv("LPSS_SSO_HEADER", "X-Forwarded-Email")
+    monkeypatch.setenv("LPSS_SSO_TRUSTED_PROXIES", "127.0.0.1")
+    untrusted = org.client()  # the test client's address is "testclient", not a trusted proxy
+    assert untrusted.get("/api/v1/me", headers={"X-Forwarded-Email": email}).status_code == 401
+    monkeypatch.setenv("LPSS_SSO_TRUSTED_PROXIES", "127.0.0.1, testclient")
+    proxied = org.client()
+    me = proxied.get("/api/v1/me", headers={"X-Forwarded-Email": f"  {email.upper()} "})
+    assert me.status_code == 200 and me.json()["employee_id"] == org.users["manager"]["employee_id"]
+    assert proxied.get("/api/v1/me", headers={"X-Forwarded-Email": "nobody@example.com"}).status_code == 401
+    page = proxied.get("/team", headers={"X-Forwarded-Email": email}).text
+    month = re.search(r'name="month" value="([^"]+)"', page)
+    forged = proxied.post(
+        "/team/signoff",
+        data={"month": month.group(1) if month else "2026-05-01", "csrf_token": "forged"},
+        headers={"X-Forwarded-Email": email},
+        follow_redirects=False,
+    )
+    assert forged.status_code == 403
+
+
+def test_lpss_users_add_creates_an_account_that_can_log_in(org):
+    env = {**os.environ, "LPSS_HOME": str(org.settings.home), "LPSS_NEW_PASSWORD": "a long test password"}
+    employee = org.users["leader"]["employee_id"]
+    added = subprocess.run(
+        [LPSS, "users", "add", "second-login", "--employee-id", employee],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert added.returncode == 0, added.stdout + added.stderr
+    client = org.client()
+    response = client.post(
+        "/login",
+        data={"username": "second-login", "password": "a long test password"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert client.get("/api/v1/me").json()["employee_id"] == employee
+    unknown = subprocess.run(
+        [LPSS, "users", "add", "ghost", "--employee-id", "E9999999"], env=env, capture_output=True, text=True
+    )
+    assert unknown.returncode == 2 and "not an active employee" in unknown.stdout
+    listed = subprocess.run([LPSS, "users", "list"], env=env, capture_output=True, text=True).stdout
+    assert "second-login" in listed and "a long test password" not in listed
