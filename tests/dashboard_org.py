@@ -22,6 +22,7 @@ from lpss_pipeline.dashboard.demo_accounts import create_demo_accounts
 from lpss_pipeline.runner import run_job
 from lpss_pipeline.settings import Settings
 from lpss_pipeline.synthetic.generate import generate_history
+from tests.homes import settings_for, use
 
 MISSING = "E9999999"
 
@@ -52,15 +53,7 @@ class Org:
 def build_org(tmp_path_factory) -> Org:
     """200 people x 14 months through scorecard_job (no model training) and alert_delivery_job."""
     mp = pytest.MonkeyPatch()
-    home = tmp_path_factory.mktemp("dashboard_home")
-    settings = Settings(home=home, landing_dir=home / "landing")
-    for name, value in (
-        ("LPSS_HOME", home),
-        ("LPSS_WAREHOUSE_PATH", settings.warehouse_path),
-        ("DAGSTER_HOME", settings.dagster_home),
-    ):
-        mp.setenv(name, str(value))
-    mp.delenv("MLFLOW_TRACKING_URI", raising=False)
+    settings = use(mp, settings_for(tmp_path_factory.mktemp("dashboard_home")))
     mp.delenv("LPSS_SSO_HEADER", raising=False)
     settings.ensure()
     generate_history(

@@ -27,6 +27,7 @@ from lpss_pipeline.runner import run_job
 from lpss_pipeline.settings import Settings
 from lpss_pipeline.synthetic.defects import DEFECTS, batch_dir_after, inject_defect
 from lpss_pipeline.synthetic.generate import generate_history, generate_next_month
+from tests.homes import settings_for, use
 
 # Row-level defects name the rows at fault; file- and batch-level ones cannot.
 NO_ROWS = {
@@ -44,21 +45,6 @@ NO_ROWS = {
 def run(settings: Settings):
     """The whole pipeline; runs are recorded in memory (the Dagster run store is not under test)."""
     return run_job(settings, "pipeline_job", instance=dg.DagsterInstance.ephemeral())
-
-
-def settings_for(home: Path) -> Settings:
-    return Settings(home=home, landing_dir=home / "landing")
-
-
-def use(monkeypatch, settings: Settings) -> Settings:
-    """Point this process at ``settings`` for one test (run_job exports the paths it uses)."""
-    for name, value in (
-        ("LPSS_HOME", settings.home),
-        ("LPSS_WAREHOUSE_PATH", settings.warehouse_path),
-        ("DAGSTER_HOME", settings.dagster_home),
-    ):
-        monkeypatch.setenv(name, str(value))
-    return settings
 
 
 def raw_rows_by_batch(home: Path) -> dict[tuple[str, str], int]:

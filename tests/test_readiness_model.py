@@ -27,21 +27,14 @@ from ml.frames import read_frame, read_parameters
 from ml.predict import PREDICTION_COLUMNS
 from ml.tracking import CHAMPION, MODEL_NAME, Tracking
 from ml.training import TrainingParams
+from tests.homes import settings_for, use
 
 
 @pytest.fixture(scope="module")
 def org(tmp_path_factory):
     """30 months of a 300-person organisation (18 with known outcomes), run through pipeline_job."""
     mp = pytest.MonkeyPatch()
-    home = tmp_path_factory.mktemp("readiness_home")
-    settings = Settings(home=home, landing_dir=home / "landing")
-    for name, value in (
-        ("LPSS_HOME", home),
-        ("LPSS_WAREHOUSE_PATH", settings.warehouse_path),
-        ("DAGSTER_HOME", settings.dagster_home),
-    ):
-        mp.setenv(name, str(value))
-    mp.delenv("MLFLOW_TRACKING_URI", raising=False)
+    settings = use(mp, settings_for(tmp_path_factory.mktemp("readiness_home")))
     settings.ensure()
     generate_history(
         settings.landing_dir, settings.truth_dir, employees=300, months=30, as_of=date(2026, 6, 15), seed=5
