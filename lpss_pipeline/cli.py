@@ -11,15 +11,14 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
+from lpss_pipeline.console import console, ensured_settings, new_table
+from lpss_pipeline.dashboard.commands import print_demo_accounts, serve, users_app
 from lpss_pipeline.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, load_settings, mlflow_store_exists
 
 app = typer.Typer(
     help="lpss: Leadership Performance & Succession System.", no_args_is_help=True, add_completion=False
 )
-console = Console()
 DEMO_STATE = (
     "warehouse.duckdb",
     "warehouse.duckdb.wal",
@@ -32,10 +31,6 @@ DEMO_STATE = (
     "mlflow.db",
     "mlartifacts",
 )
-
-
-def _settings() -> Settings:
-    return load_settings().ensure()
 
 
 def _generate(settings: Settings, employees: int, months: int, as_of: date, seed: int, fmt: str) -> None:
@@ -68,7 +63,7 @@ def generate(
     ),
 ) -> None:
     """Write a synthetic organisation's HRIS and CRM export batches into the landing zone."""
-    settings = _settings()
+    settings = ensured_settings()
     if next_month:
         from lpss_pipeline.synthetic.generate import generate_next_month
 
@@ -97,7 +92,7 @@ def _run(settings: Settings, job_name: str, verbose: bool) -> bool:
 @app.command()
 def ingest(verbose: bool = typer.Option(False, help="Show Dagster's own log lines.")) -> None:
     """Load every complete export batch that is not loaded yet."""
-    settings = _settings()
+    settings = ensured_settings()
     ok = _run(settings, "ingest_job", verbose)
     _print_summary(settings)
     raise typer.Exit(0 if ok else 1)
@@ -106,7 +101,7 @@ def ingest(verbose: bool = typer.Option(False, help="Show Dagster's own log line
 @app.command()
 def run(verbose: bool = typer.Option(False, help="Show Dagster's own log lines.")) -> None:
     """Ingest new batches, materialize everything downstream, then send the alerts it raised."""
-    settings = _settings()
+    settings = ensured_settings()
     ok = _run(settings, "pipeline_job", verbose)
     ok = _run(settings, "alert_delivery_job", verbose) and ok
     _print_summary(settings)
@@ -116,7 +111,7 @@ def run(verbose: bool = typer.Option(False, help="Show Dagster's own log lines."
 @app.command()
 def status() -> None:
     """Show loaded and quarantined batches and the rows of every raw table."""
-    _print_summary(_settings())
+    _print_summary(ensured_settings())
 
 
 @app.command()
@@ -151,7 +146,7 @@ def demo(
     _print_kpis(settings)
     _print_readiness_model(settings)
     _print_alerts(settings, limit=0)
-    _print_demo_accounts(settings)
+    print_demo_accounts(settings)
     console.print(
         f"\nPublished marts (for BI tools): {settings.published_path}\n"
         f"Warehouse: {settings.warehouse_path}\nLanding zone: {settings.landing_dir}\n"
@@ -173,7 +168,7 @@ def ui(
     port: int = typer.Option(3000, help="Port of the Dagster webserver."),
 ) -> None:
     """Start the Dagster webserver and daemon (sensors, schedules) on this code location."""
-    settings = _settings()
+    settings = ensured_settings()
     env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home)}
     dagster = Path(sys.executable).with_name("dagster")
     cmd = [str(dagster), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-h", host, "-p", str(port)]
@@ -182,91 +177,8 @@ def ui(
     os.execve(cmd[0], cmd, env)  # become dagster dev: signals sent to this pid reach it directly
 
 
-@app.command()
-def serve(
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(8000, help="Port of the dashboard."),
-) -> None:
-    """Serve the role-based leadership dashboard and its JSON API on the published marts."""
-    import uvicorn
-
-    from lpss_pipeline.dashboard.app import create_app
-
-    settings = _settings()
-    if not settings.published_path.exists():
-        console.print(
-            f"[yellow]No published marts at {settings.published_path} yet: run `lpss demo` or `lpss run`.[/]"
-        )
-    console.print(f"lpss dashboard on http://{host}:{port} (Ctrl-C to stop)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
-
-
-users_app = typer.Typer(
-    help="Dashboard accounts: each belongs to an employee, whose grants decide what it sees."
-)
+app.command()(serve)  # the dashboard's commands live beside it (lpss_pipeline/dashboard/commands.py)
 app.add_typer(users_app, name="users")
-
-
-@users_app.command("add")
-def users_add(
-    username: str = typer.Argument(..., help="Login name (3-64 letters, digits, . _ @ -)."),
-    employee_id: str = typer.Option(..., "--employee-id", help="The employee the account belongs to."),
-    password: str = typer.Option(
-        ...,
-        prompt=True,
-        hide_input=True,
-        confirmation_prompt=True,
-        envvar="LPSS_NEW_PASSWORD",
-        help="Prompted for when not given (or read from LPSS_NEW_PASSWORD).",
-    ),
-) -> None:
-    """Create an account, or reset its employee and password."""
-    from lpss_pipeline.dashboard import accounts, store
-    from lpss_pipeline.dashboard.marts import reading
-
-    settings = _settings()
-    if settings.published_path.exists():
-        with reading(settings.published_path) as marts:
-            known = marts.value(
-                "select count(*) from marts.dim_leaders where employee_id = $e and is_active", e=employee_id
-            )
-        if not known:
-            console.print(f"[red]{employee_id} is not an active employee in the published marts.[/]")
-            raise typer.Exit(2)
-    try:
-        with store.connect(settings.dashboard_store_path) as con:
-            created = accounts.set_account(con, username, employee_id, password)
-    except accounts.AccountError as exc:
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from exc
-    console.print(f"{'created' if created else 'updated'} account [bold]{username}[/] for {employee_id}")
-
-
-@users_app.command("list")
-def users_list() -> None:
-    """List the accounts (never their passwords)."""
-    from lpss_pipeline.dashboard import accounts, store
-
-    with store.connect(_settings().dashboard_store_path) as con:
-        rows = accounts.list_accounts(con)
-    table = _table("Dashboard accounts", "username", "employee", "created", "disabled")
-    for row in rows:
-        table.add_row(
-            row["username"], row["employee_id"], row["created_at"][:19], "yes" if row["disabled"] else ""
-        )
-    console.print(table)
-
-
-@users_app.command("remove")
-def users_remove(username: str) -> None:
-    """Delete an account and end its sessions."""
-    from lpss_pipeline.dashboard import accounts, store
-
-    with store.connect(_settings().dashboard_store_path) as con:
-        removed = accounts.remove_account(con, username)
-    console.print(f"removed {username}" if removed else f"no account {username}")
-    raise typer.Exit(0 if removed else 1)
-
 
 alerts_app = typer.Typer(help="Alerts and reminders: their delivery status, and sending what is pending.")
 app.add_typer(alerts_app, name="alerts")
@@ -276,13 +188,13 @@ app.add_typer(alerts_app, name="alerts")
 def alerts(ctx: typer.Context, limit: int = typer.Option(20, help="Latest deliveries to list.")) -> None:
     """List alerts by rule with their delivery status, the latest deliveries and review cases."""
     if ctx.invoked_subcommand is None:
-        _print_alerts(_settings(), limit)
+        _print_alerts(ensured_settings(), limit)
 
 
 @alerts_app.command("send")
 def alerts_send(verbose: bool = typer.Option(False, help="Show Dagster's own log lines.")) -> None:
     """Send every pending, due delivery (Slack with SLACK_BOT_TOKEN, else the local outbox)."""
-    settings = _settings()
+    settings = ensured_settings()
     ok = _run(settings, "alert_delivery_job", verbose)
     _print_alerts(settings, limit=0)
     raise typer.Exit(0 if ok else 1)
@@ -294,7 +206,7 @@ def mlflow_ui(
     port: int = typer.Option(5000, help="Port of the MLflow UI."),
 ) -> None:
     """Start the MLflow UI on the readiness model's store: runs, metrics, plots, the registry."""
-    settings = _settings()
+    settings = ensured_settings()
     env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"}
     mlflow = Path(sys.executable).with_name("mlflow")
     cmd = [
@@ -318,12 +230,12 @@ def quality() -> None:
     """Print the latest data-integrity results, recent findings and quarantined batches."""
     from lpss_pipeline.summary import quality_report
 
-    settings = _settings()
+    settings = ensured_settings()
     report = quality_report(settings)
     if report is None:
         console.print("No data-integrity results yet: run [bold]lpss run[/].")
         raise typer.Exit(0)
-    latest = _table(
+    latest = new_table(
         "Latest data-integrity check per entity",
         "system",
         "entity",
@@ -352,7 +264,7 @@ def quality() -> None:
             ("[red]BLOCKING[/] " if blocking else "[yellow]warning[/] ") + f"{system}/{batch}: ", end=""
         )
         console.print(message, markup=False, highlight=False)
-    quarantined = _table("Quarantined batches", "system", "batch", "stage", "when", "folder")
+    quarantined = new_table("Quarantined batches", "system", "batch", "stage", "when", "folder")
     for system, batch, stage, when, folder in report["quarantined"]:
         quarantined.add_row(system, batch, stage, f"{when:%Y-%m-%d %H:%M}", folder)
     console.print(quarantined)
@@ -365,7 +277,7 @@ def docs(
     port: int = typer.Option(8080, help="Port of the dbt docs site."),
 ) -> None:
     """Generate the dbt docs (models, columns, tests, lineage, exposures) and serve them."""
-    settings = _settings()
+    settings = ensured_settings()
     dbt = str(Path(sys.executable).with_name("dbt"))
     target = settings.home / "dbt_docs"  # generated files stay under LPSS_HOME, out of the repo
     project = [
@@ -384,21 +296,13 @@ def docs(
     os.execv(cmd[0], cmd)
 
 
-def _table(title: str, *columns: str) -> Table:
-    """A rich table; a column named ">x" is right-aligned."""
-    table = Table(title=title)
-    for column in columns:
-        table.add_column(column.lstrip(">"), justify="right" if column.startswith(">") else "left")
-    return table
-
-
 def _print_kpis(settings: Settings) -> None:
     from lpss_pipeline.summary import headline_kpis
 
     rows = headline_kpis(settings)
     if not rows:
         return
-    table = _table("Headline KPIs (organisation, latest period)", "KPI", "period", ">value", ">target", "")
+    table = new_table("Headline KPIs (organisation, latest period)", "KPI", "period", ">value", ">target", "")
     for kpi_id, period, value, target, meets, unit, _population in rows:
         mark = "" if meets is None else "[green]met[/]" if meets else "[red]not met[/]"
         shown = f"{value:,.1f}{'%' if unit == 'percent' else ''}"
@@ -413,12 +317,14 @@ def _print_alerts(settings: Settings, limit: int) -> None:
     if report is None:
         console.print("No alerts yet: run [bold]lpss run[/].")
         return
-    table = _table("Alert deliveries by rule", "rule", "severity", ">pending", ">delivered", ">failed", "via")
+    table = new_table(
+        "Alert deliveries by rule", "rule", "severity", ">pending", ">delivered", ">failed", "via"
+    )
     for rule, severity, pending, delivered, failed, via in report["by_rule"]:
         table.add_row(rule, severity, str(pending), str(delivered), str(failed), via or "")
     console.print(table)
     if limit:
-        recent = _table(
+        recent = new_table(
             "Latest deliveries", "alert", "recipient", "status", ">attempts", "last error", "delivered"
         )
         for row in report["recent"]:
@@ -441,7 +347,7 @@ def _print_readiness_model(settings: Settings) -> None:
         console.print("Readiness model: no champion yet (see the readiness_model asset's log).")
         return
     version, metrics = figures
-    table = _table(
+    table = new_table(
         f"Readiness model: lpss-readiness v{version} (champion), validation months", "score", ">ROC AUC"
     )
     for label, key in (
@@ -451,22 +357,6 @@ def _print_readiness_model(settings: Settings) -> None:
     ):
         if key in metrics:
             table.add_row(label, f"{metrics[key]:.3f}")
-    console.print(table)
-
-
-def _print_demo_accounts(settings: Settings) -> None:
-    from lpss_pipeline.dashboard.demo_accounts import create_demo_accounts
-
-    if not settings.published_path.exists():
-        return
-    users = create_demo_accounts(
-        settings.published_path, settings.dashboard_store_path, settings.demo_users_path
-    )
-    table = _table(
-        f"Dashboard demo accounts (passwords in {settings.demo_users_path})", "username", "role", "employee"
-    )
-    for user in users:
-        table.add_row(user["username"], user["role"], user["employee_id"])
     console.print(table)
 
 
@@ -481,12 +371,12 @@ def _print_summary(settings: Settings) -> None:
     if summary is None:
         console.print("No warehouse yet: run [bold]lpss ingest[/] or [bold]lpss run[/].")
         return
-    batches = _table("Export batches", "system", "batch", "status", "when", ">rows")
+    batches = new_table("Export batches", "system", "batch", "status", "when", ">rows")
     for system, batch_id, state, when, rows in summary.batches:
         total = sum(json.loads(rows).values()) if rows else 0
         colour = "green" if state == "loaded" else "red"
         batches.add_row(system, batch_id, f"[{colour}]{state}[/]", f"{when:%Y-%m-%d %H:%M:%S}", f"{total:,}")
-    tables = _table("Raw tables", "table", ">rows", ">batches")
+    tables = new_table("Raw tables", "table", ">rows", ">batches")
     for name, rows, n_batches in summary.tables:
         tables.add_row(name, f"{rows:,}", str(n_batches))
     console.print(batches, tables)
