@@ -39,6 +39,29 @@ class Outcome:
     unexpected: int  # rows failing (0 for table-level expectations)
     rows: tuple[int, ...]  # the first few failing source rows
     sample: Any  # a failing value, or the observed value of a table-level expectation
+    checked: int = 0  # non-null values a row-level expectation looked at (the base of ``mostly``)
+
+
+def merge_outcomes(parts: list[list[Outcome]]) -> list[Outcome]:
+    """One outcome per expectation from the outcomes of disjoint parts of the same rows.
+
+    ``mostly`` is re-applied to the summed counts; every other expectation must pass in every part
+    (so only row-level and part-invariant table expectations may be validated in parts)."""
+    merged = []
+    for same in zip(*parts, strict=True):
+        spec = same[0].expectation
+        unexpected = sum(o.unexpected for o in same)
+        checked = sum(o.checked for o in same)
+        mostly = spec.kwargs.get("mostly")
+        if mostly is None:
+            success = all(o.success for o in same)
+        else:
+            success = checked == 0 or (checked - unexpected) / checked >= mostly
+        failing = [o for o in same if o.unexpected or not o.success]
+        rows = tuple(r for o in failing for r in o.rows)[:SAMPLE_ROWS]
+        sample = failing[0].sample if failing else same[0].sample
+        merged.append(Outcome(spec, success, unexpected, rows, sample, checked))
+    return merged
 
 
 class GxRunner:
@@ -126,6 +149,7 @@ class GxRunner:
                     int(details.get("unexpected_count") or 0),
                     rows[:SAMPLE_ROWS],
                     sample,
+                    int(details.get("element_count") or 0) - int(details.get("missing_count") or 0),
                 )
             )
         return outcomes

@@ -10,12 +10,16 @@ and the tolerances. Helper columns computed in SQL beside the data start with ``
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from lpss_pipeline.contract import Column, Entity
 
 from .spec import Expectation, Suite
+
+RESOLVED = "<resolved>"
+"""What a ``_<column>_reference`` helper holds when the reference resolves; an unresolved one holds
+the unknown value itself, so a finding quotes it (lpss_pipeline/quality/batch_frames.py)."""
 
 # Dates that cannot lie after the export (events that already happened).
 HAPPENED_BY_EXPORT: dict[str, tuple[str, ...]] = {
@@ -46,7 +50,7 @@ class RawContext:
     """What a raw suite needs to know beyond the contract, read from the batch and its neighbours."""
 
     export_date: date
-    reference_sets: dict[str, list] = field(default_factory=dict)  # column -> values it must be in
+    referenced: tuple[str, ...] = ()  # columns whose reference is resolved in SQL (``_<col>_reference``)
     previous_rows: int | None = None  # row count of the previous good batch (snapshots)
     reference_tolerance: float = 0.0
     crm_email_tolerance: float = 0.0
@@ -83,23 +87,27 @@ def _column_expectations(e: Entity, c: Column, ctx: RawContext) -> list[Expectat
                 about=col,
             )
         )
-    if col in ctx.reference_sets:
+    if col in ctx.referenced:
+        # The helper holds RESOLVED or the unresolved value (batch_frames.py); nulls are not checked.
+        resolved = {"column": f"_{col}_reference", "value_set": [RESOLVED]}
         out.append(
             Expectation(
                 "ExpectColumnValuesToBeInSet",
-                {"column": col, "value_set": ctx.reference_sets[col], "mostly": 1 - ctx.reference_tolerance},
+                {**resolved, "mostly": 1 - ctx.reference_tolerance},
                 "reference",
                 description=f"{col} resolves to {c.references.entity}.{c.references.column}",
+                about=col,
             )
         )
         if ctx.reference_tolerance > 0:
             out.append(
                 Expectation(
                     "ExpectColumnValuesToBeInSet",
-                    {"column": col, "value_set": ctx.reference_sets[col]},
+                    resolved,
                     "reference",
                     blocking=False,
                     description=f"{col} unresolved, within tolerance",
+                    about=col,
                 )
             )
     return out

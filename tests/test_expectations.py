@@ -34,12 +34,10 @@ def test_every_contract_rule_becomes_an_expectation():
 
 def test_references_and_tolerances_come_from_the_context():
     employees = entity("hris", "employees")
-    tolerant = RawContext(
-        export_date=date(2026, 6, 15), reference_sets={"manager_id": ["E1"]}, reference_tolerance=0.1
-    )
+    tolerant = RawContext(export_date=date(2026, 6, 15), referenced=("manager_id",), reference_tolerance=0.1)
     refs = [x for x in raw_suite(employees, tolerant).expectations if x.check == "reference"]
     assert [(x.kwargs.get("mostly"), x.blocking) for x in refs] == [(0.9, True), (None, False)]
-    strict = RawContext(export_date=date(2026, 6, 15), reference_sets={"manager_id": ["E1"]})
+    strict = RawContext(export_date=date(2026, 6, 15), referenced=("manager_id",))
     assert [x.blocking for x in raw_suite(employees, strict).expectations if x.check == "reference"] == [True]
 
 
@@ -69,3 +67,52 @@ def test_the_default_demo_organisation_passes_every_blocking_check(tmp_path, mon
     outcome = run_job(settings, "ingest_job", instance=dg.DagsterInstance.ephemeral())
     assert outcome.success, "\n".join(outcome.failures)
     assert not list(settings.quarantine_dir.iterdir())
+
+
+def test_an_entity_validated_in_parts_gives_the_findings_of_the_whole(tmp_path):
+    """Big event entities are validated in parts by key: duplicates, unknown references, range
+    breaks and a ``mostly`` tolerance must come out as they do from one frame."""
+    import duckdb
+
+    from expectations.gx_run import GxRunner, merge_outcomes
+    from lpss_pipeline.quality.batch_frames import BatchRef, batch_frame, referenced_columns
+
+    batch = BatchRef("hris", "2026-06-15T060000Z")
+    goals = entity("hris", "goal_attainment")
+    con = duckdb.connect()
+    con.execute("CREATE SCHEMA raw; CREATE SCHEMA ops")
+    con.execute("CREATE TABLE ops.quarantined_batches (system VARCHAR, batch_id VARCHAR)")
+    con.execute(
+        "CREATE TABLE raw.hris__employees AS SELECT 'E' || i AS employee_id, $b AS _batch_id "
+        "FROM range(50) AS r(i)",
+        {"b": batch.batch_id},
+    )
+    con.execute(
+        "CREATE TABLE raw.hris__goal_attainment AS SELECT "
+        "CASE WHEN i % 97 = 5 THEN 'X' || i ELSE 'E' || (i % 50) END AS employee_id, "
+        "DATE '2024-01-01' + TO_MONTHS(CAST(i // 50 AS INTEGER)) AS month, "
+        "CASE WHEN i % 131 = 7 THEN 250.0 ELSE 80.0 END AS goal_attainment_pct, "
+        "$b AS _batch_id, i + 1 AS _source_row FROM range(1000) AS r(i)",
+        {"b": batch.batch_id},
+    )
+    con.execute(
+        "INSERT INTO raw.hris__goal_attainment SELECT * REPLACE (1001 AS _source_row) "
+        "FROM raw.hris__goal_attainment WHERE _source_row = 10"
+    )  # a duplicated key
+    ctx = RawContext(
+        export_date=date(2026, 6, 15), referenced=referenced_columns(goals, batch), reference_tolerance=0.05
+    )
+    suite = raw_suite(goals, ctx)
+    runner = GxRunner(tmp_path / "gx", tmp_path / "docs")
+    whole = runner.validate(batch_frame(con, goals, batch), suite, run_name="whole")
+    parts = merge_outcomes(
+        [runner.validate(batch_frame(con, goals, batch, p, 3), suite, run_name="parts") for p in range(3)]
+    )
+    assert [(o.success, o.unexpected, o.checked) for o in parts] == [
+        (o.success, o.unexpected, o.checked) for o in whole
+    ]
+    failed = {(o.expectation.check, o.expectation.blocking) for o in whole if not o.success}
+    assert failed == {("key_unique", True), ("range", True), ("reference", False)}
+    [unresolved] = [o for o in parts if o.expectation.check == "reference" and not o.expectation.blocking]
+    assert unresolved.unexpected == 11 and str(unresolved.sample).startswith("X")
+    assert len(unresolved.rows) == 5 and all((row - 1) % 97 == 5 for row in unresolved.rows)

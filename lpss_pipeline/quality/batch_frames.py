@@ -13,6 +13,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from expectations.raw import RESOLVED
 from lpss_pipeline.contract import BATCH_ID_FORMAT, Entity, entities_of, entity
 
 from .quarantine import latest_good_batch
@@ -58,24 +59,38 @@ def reference_batch(con: duckdb.DuckDBPyConnection, system: str, name: str, batc
     ).fetchone()[0]
 
 
-def reference_sets(con: duckdb.DuckDBPyConnection, e: Entity, batch: BatchRef) -> dict[str, list]:
-    """For each column with a same-system reference: the values it must be among."""
-    sets = {}
-    for c in e.columns:
-        ref = c.references
-        if ref is None or ref.system != batch.system:
-            continue
+def referenced_columns(e: Entity, batch: BatchRef) -> tuple[str, ...]:
+    """Columns with a reference into the same system, checked in this batch."""
+    return tuple(
+        c.name for c in e.columns if c.references is not None and c.references.system == batch.system
+    )
+
+
+def _reference_helpers(
+    con: duckdb.DuckDBPyConnection, e: Entity, batch: BatchRef
+) -> tuple[list[str], list[str]]:
+    """A ``_<column>_reference`` select expression and its join for each referenced column.
+
+    Resolving in SQL keeps the suites small: a GX value set of every employee id cost seconds per
+    entity (GX serialises its configuration many times per validation)."""
+    selects, joins = [], []
+    for i, name in enumerate(referenced_columns(e, batch)):
+        ref = e.column(name).references
         source = reference_batch(con, ref.system, ref.entity, batch)
-        target = entity(ref.system, ref.entity)
-        sets[c.name] = [
-            r[0]
-            for r in con.execute(
-                f'SELECT DISTINCT "{ref.column}" FROM {_table(target)} '
-                f'WHERE _batch_id = ? AND "{ref.column}" IS NOT NULL',
-                [source],
-            ).fetchall()
-        ]
-    return sets
+        values = (
+            f'SELECT DISTINCT "{ref.column}" AS v FROM {_table(entity(ref.system, ref.entity))} '
+            f"WHERE _batch_id = {_literal(source)}"
+        )
+        joins.append(f'LEFT JOIN ({values}) AS ref{i} ON ref{i}.v = t."{name}"')
+        selects.append(
+            f"CASE WHEN t.\"{name}\" IS NULL THEN NULL WHEN ref{i}.v IS NOT NULL THEN '{RESOLVED}' "
+            f'ELSE CAST(t."{name}" AS VARCHAR) END AS "_{name}_reference"'
+        )
+    return selects, joins
+
+
+def _literal(batch_id: str | None) -> str:
+    return "NULL" if batch_id is None else "'" + batch_id.replace("'", "''") + "'"
 
 
 def previous_rows(con: duckdb.DuckDBPyConnection, e: Entity, batch: BatchRef) -> int | None:
@@ -104,14 +119,14 @@ def _helpers(e: Entity, batch: BatchRef, con: duckdb.DuckDBPyConnection) -> tupl
         return (
             "emp.hire_date AS _owner_hire_date",
             f"LEFT JOIN {_table(entity('hris', 'employees'))} AS emp "
-            f"ON emp.employee_id = t.employee_id AND emp._batch_id = '{source}'",
+            f"ON emp.employee_id = t.employee_id AND emp._batch_id = {_literal(source)}",
         )
     if e.system == "crm":
         source = latest_good_batch(con, "hris")
         return (
             "emp.employee_id IS NOT NULL AS _owner_email_matched",
             f"LEFT JOIN {_table(entity('hris', 'employees'))} AS emp "
-            f"ON lower(trim(emp.email)) = lower(trim(t.owner_email)) AND emp._batch_id = '{source}'",
+            f"ON lower(trim(emp.email)) = lower(trim(t.owner_email)) AND emp._batch_id = {_literal(source)}",
         )
     return "", ""
 
@@ -132,13 +147,38 @@ def _cycle_sql() -> str:
         SELECT DISTINCT employee_id, true AS in_cycle FROM chain WHERE ancestor = employee_id"""
 
 
-def batch_frame(con: duckdb.DuckDBPyConnection, e: Entity, batch: BatchRef) -> pd.DataFrame:
-    """The entity's rows of the batch, contract columns plus ``_source_row`` and helper columns."""
-    extra, joins = _helpers(e, batch, con)
-    columns = ", ".join(f't."{c}"' for c in e.column_names)
+def parts_of(con: duckdb.DuckDBPyConnection, e: Entity, batch: BatchRef, rows_per_part: int) -> int:
+    """Into how many parts the entity's rows of the batch are validated.
+
+    Only events are split: their suites are row-level apart from the key's uniqueness, and a part
+    holds every row of its keys (:func:`batch_frame`). Snapshots are checked whole (row-count
+    collapse, case-insensitive e-mails)."""
+    if e.kind != "event":
+        return 1
+    rows = con.execute(f"SELECT count(*) FROM {_table(e)} WHERE _batch_id = ?", [batch.batch_id]).fetchall()
+    return max(1, -(-rows[0][0] // rows_per_part))
+
+
+def batch_frame(
+    con: duckdb.DuckDBPyConnection, e: Entity, batch: BatchRef, part: int = 0, parts: int = 1
+) -> pd.DataFrame:
+    """The entity's rows of the batch, contract columns plus ``_source_row`` and helper columns;
+    with ``parts`` > 1, the ``part``-th share of its keys (a frame of a 70-million-row table would
+    not fit in memory, nor would GX's copies of it)."""
+    extra, join = _helpers(e, batch, con)
+    ref_selects, ref_joins = _reference_helpers(con, e, batch)
+    selects = [
+        *(f't."{c}"' for c in e.column_names),
+        "t._source_row",
+        *([extra] if extra else []),
+        *ref_selects,
+    ]
+    joins = " ".join([*([join] if join else []), *ref_joins])
     sql = (
-        f"SELECT {columns}, t._source_row{', ' + extra if extra else ''} FROM {_table(e)} AS t {joins} "
-        "WHERE t._batch_id = $batch ORDER BY t._source_row"
+        f"SELECT {', '.join(selects)} FROM {_table(e)} AS t {joins} "
+        "WHERE t._batch_id = $batch "
+        + (f"AND hash({', '.join(f't.{k}' for k in e.key)}) % {parts} = {part} " if parts > 1 else "")
+        + "ORDER BY t._source_row"
     )
     params = {"batch": batch.batch_id}
     return con.execute(sql, params).df()

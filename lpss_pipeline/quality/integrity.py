@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
-from expectations.gx_run import GxRunner, Outcome
+from expectations.gx_run import GxRunner, Outcome, merge_outcomes
 from expectations.raw import RawContext, raw_suite
 from lpss_pipeline.alerting.outbox import Alert, raise_alert
 from lpss_pipeline.config import channel, seed_values
@@ -21,7 +21,7 @@ from lpss_pipeline.contract import BATCH_ID_FORMAT, SYSTEMS, Entity
 from lpss_pipeline.ingestion.errors import Finding
 from lpss_pipeline.ingestion.landing import Batch
 
-from .batch_frames import BatchRef, batch_frame, entities_in, previous_rows, reference_sets
+from .batch_frames import BatchRef, batch_frame, entities_in, parts_of, previous_rows, referenced_columns
 from .quarantine import NOT_QUARANTINED, Quarantine, ensure_quarantine_ledger, latest_good_batch
 
 
@@ -153,14 +153,20 @@ def validate_batch(con: duckdb.DuckDBPyConnection, runner: GxRunner, batch: Batc
     for e in entities_in(con, batch):
         ctx = RawContext(
             export_date=batch.export_date,
-            reference_sets=reference_sets(con, e, batch),
+            referenced=referenced_columns(e, batch),
             previous_rows=previous_rows(con, e, batch),
             reference_tolerance=rules["reference_tolerance_share"],
             crm_email_tolerance=rules["crm_unmatched_email_tolerance_share"],
             collapse_share=rules["row_count_collapse_share"],
         )
         suite = raw_suite(e, ctx)
-        outcomes = runner.validate(batch_frame(con, e, batch), suite, run_name=batch.label)
+        parts = parts_of(con, e, batch, int(rules["validation_rows_per_part"]))
+        outcomes = merge_outcomes(
+            [
+                runner.validate(batch_frame(con, e, batch, part, parts), suite, run_name=batch.label)
+                for part in range(parts)
+            ]
+        )
         failed = [o for o in outcomes if not o.success]
         # A warning that repeats a blocking failure of the same check and column says nothing new.
         blocking = {(o.expectation.check, o.expectation.column) for o in failed if o.expectation.blocking}

@@ -5,8 +5,13 @@
 -- A mentor is active, at least one level more senior, rated >= mentor_min_strength (latest
 -- rating) in that competency, neither above nor below the mentee in the reporting line, and has
 -- fewer than mentor_capacity active mentees. Ranked by the mentor's rating in the competency
--- (desc), then the level gap (asc), then current mentees (asc), then a hash of the pair (spreads
--- equal candidates across mentees); the top mentor_recommendations_per_mentee are kept.
+-- (desc), then the level gap (asc), then current mentees (asc): a tier. Inside a tier, mentors
+-- stand in a fixed circle (ordered by a hash of their id) and each mentee starts reading it at a
+-- point given by a hash of the mentee, which spreads equally good mentors across mentees. The top
+-- mentor_recommendations_per_mentee are kept.
+-- Scale: only the first (per_mentee + the mentee's excluded candidates) places of each tier that
+-- can still contribute are ever paired with a mentee, so the model is linear in the headcount.
+-- (Ranking every mentee-mentor pair by a pair hash took 66 s at 50,000 employees.)
 with employees as (
     select * from {{ ref('int_employees_current') }}
 ),
@@ -81,19 +86,20 @@ mentors as (
     where e.is_active and coalesce(l.active_mentees, 0) < p.capacity
 ),
 
-candidates as (
+pool as (
+    -- Every mentor who could serve each (weakest competency, mentee level), in tiers.
     select
-        w.employee_id as mentee_employee_id,
-        mt.employee_id as mentor_employee_id,
-        w.competency_id as weakest_competency_id,
-        w.rating as mentee_rating,
-        r.rating as mentor_rating,
+        w.competency_id,
         w.leadership_level as mentee_level,
+        mt.employee_id as mentor_employee_id,
         mt.leadership_level as mentor_level,
-        mt.active_mentees as mentor_active_mentees,
-        p.capacity - mt.active_mentees as mentor_spare_capacity,
-        p.per_mentee
-    from weakest as w
+        mt.active_mentees,
+        r.rating,
+        dense_rank() over (
+            partition by w.competency_id, w.leadership_level
+            order by r.rating desc, mt.leadership_level - w.leadership_level, mt.active_mentees
+        ) as tier
+    from (select distinct competency_id, leadership_level from weakest) as w
     cross join params as p
     inner join ratings as r
         on r.competency_id = w.competency_id
@@ -101,27 +107,111 @@ candidates as (
     inner join mentors as mt
         on mt.employee_id = r.employee_id
         and mt.leadership_level >= w.leadership_level + 1
-    left join reporting_lines as above
-        on above.ancestor_employee_id = mt.employee_id and above.descendant_employee_id = w.employee_id
-    left join reporting_lines as below
-        on below.ancestor_employee_id = w.employee_id and below.descendant_employee_id = mt.employee_id
-    where above.ancestor_employee_id is null
-        and below.ancestor_employee_id is null
-        and mt.employee_id <> w.employee_id
+),
+
+circle as (
+    select
+        *,
+        row_number() over (
+            partition by competency_id, mentee_level, tier
+            order by hash(mentor_employee_id), mentor_employee_id
+        ) - 1 as place,
+        count(*) over (partition by competency_id, mentee_level, tier) as tier_size
+    from pool
+),
+
+tiers as (
+    select
+        competency_id,
+        mentee_level,
+        tier,
+        tier_size,
+        coalesce(sum(tier_size) over (
+            partition by competency_id, mentee_level order by tier
+            rows between unbounded preceding and 1 preceding
+        ), 0) as mentors_before
+    from (select distinct competency_id, mentee_level, tier, tier_size from circle)
+),
+
+related as (
+    -- The mentee's ancestors and descendants (never recommended).
+    select descendant_employee_id as employee_id, ancestor_employee_id as other_employee_id
+    from reporting_lines
+    union all
+    select ancestor_employee_id, descendant_employee_id
+    from reporting_lines
+),
+
+excluded as (
+    -- How many of the mentee's candidates are related to them: read that many places further.
+    select w.employee_id, count(*) as related_candidates
+    from weakest as w
+    inner join related as rl on rl.employee_id = w.employee_id
+    inner join circle as c
+        on c.competency_id = w.competency_id
+        and c.mentee_level = w.leadership_level
+        and c.mentor_employee_id = rl.other_employee_id
+    group by w.employee_id
+),
+
+needs as (
+    select
+        w.employee_id,
+        w.leadership_level,
+        w.competency_id,
+        w.rating,
+        p.per_mentee + coalesce(x.related_candidates, 0) as need,
+        cast(hash(w.employee_id) % 2147483647 as bigint) as start
+    from weakest as w
+    cross join params as p
+    left join excluded as x on x.employee_id = w.employee_id
+),
+
+reads as (
+    -- Each tier that can still contribute, read from the mentee's starting point.
+    select
+        n.*,
+        t.tier,
+        t.tier_size,
+        unnest(range(least(t.tier_size, n.need))) as step
+    from needs as n
+    inner join tiers as t
+        on t.competency_id = n.competency_id
+        and t.mentee_level = n.leadership_level
+        and t.mentors_before < n.need
+),
+
+candidates as (
+    select
+        rd.employee_id as mentee_employee_id,
+        c.mentor_employee_id,
+        rd.competency_id as weakest_competency_id,
+        rd.rating as mentee_rating,
+        c.rating as mentor_rating,
+        rd.leadership_level as mentee_level,
+        c.mentor_level,
+        c.active_mentees as mentor_active_mentees,
+        p.capacity - c.active_mentees as mentor_spare_capacity,
+        p.per_mentee,
+        rd.tier,
+        rd.step
+    from reads as rd
+    cross join params as p
+    inner join circle as c
+        on c.competency_id = rd.competency_id
+        and c.mentee_level = rd.leadership_level
+        and c.tier = rd.tier
+        and c.place = (rd.start + rd.step) % rd.tier_size
+    left join related as rl
+        on rl.employee_id = rd.employee_id and rl.other_employee_id = c.mentor_employee_id
+    where rl.employee_id is null
+        and c.mentor_employee_id <> rd.employee_id
 ),
 
 ranked as (
     select
         *,
-        row_number() over (
-            partition by mentee_employee_id
-            order by
-                mentor_rating desc,
-                mentor_level - mentee_level,
-                mentor_active_mentees,
-                hash(mentee_employee_id || '|' || mentor_employee_id),
-                mentor_employee_id
-        ) as recommendation_rank
+        row_number() over (partition by mentee_employee_id order by tier, step) as recommendation_rank
     from candidates
 ),
 
