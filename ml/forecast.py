@@ -2,7 +2,8 @@
 
 Only the months after the champion's training window are scored (its validation months and the
 months whose outcome is still open): a model's output on rows it learnt from is not a forecast,
-and leaving them out keeps the backtest honest.
+and leaving them out keeps the backtest honest. Months are scored one at a time, so memory holds
+one month of the organisation, never its history.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from .frames import read_frame
+from .frames import forecast_months, read_frame
 from .predict import prediction_rows, write_predictions
 from .tracking import Tracking, load_champion
 
@@ -29,20 +30,24 @@ def predict_with_champion(con: duckdb.DuckDBPyConnection, tracking: Tracking) ->
     champion = load_champion(tracking)
     if champion is None:
         return None
-    frame = read_frame(con, after=champion.train_end)
-    rows = prediction_rows(
-        champion.classifier,
-        champion.features,
-        champion.prior_log_odds_shift,
-        frame,
-        model_version=champion.version,
-        run_id=champion.run_id,
-    )
-    write_predictions(con, rows)
-    months = frame["month"]
+    months = forecast_months(con, champion.train_end)
+
+    def parts():  # a month at a time: memory stays at one month of the organisation
+        for month in months:
+            yield prediction_rows(
+                champion.classifier,
+                champion.features,
+                champion.prior_log_odds_shift,
+                read_frame(con, month=month),
+                model_version=champion.version,
+                run_id=champion.run_id,
+                explain=month == months[-1],
+            )
+
+    rows = write_predictions(con, parts())
     return ForecastOutcome(
         model_version=champion.version,
-        rows=len(rows),
-        first_month=f"{months.min():%Y-%m}" if len(rows) else None,
-        last_month=f"{months.max():%Y-%m}" if len(rows) else None,
+        rows=rows,
+        first_month=f"{months[0]:%Y-%m}" if rows else None,
+        last_month=f"{months[-1]:%Y-%m}" if rows else None,
     )

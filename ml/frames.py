@@ -50,6 +50,7 @@ class Parameters:
     ready_threshold: float  # a probability at or above it calls a person ready
     rule_composite: float  # the rule "composite >= 85" the model must beat
     validation_months: int  # the latest labelled months held out for validation and gating
+    training_max_rows: int  # person-months the model learns from at most (a sample of people beyond)
 
 
 def read_parameters(con: duckdb.DuckDBPyConnection) -> Parameters:
@@ -58,24 +59,49 @@ def read_parameters(con: duckdb.DuckDBPyConnection) -> Parameters:
         ready_threshold=float(rows["readiness_probability_threshold"]),
         rule_composite=float(rows["readiness_target_composite"]),
         validation_months=int(rows["readiness_validation_months"]),
+        training_max_rows=int(rows["readiness_training_max_rows"]),
     )
 
 
-def read_frame(con: duckdb.DuckDBPyConnection, after: pd.Timestamp | None = None) -> pd.DataFrame:
-    """Features joined to labels, one row per person-month (only months after ``after`` if given)."""
+def read_frame(
+    con: duckdb.DuckDBPyConnection,
+    after: pd.Timestamp | None = None,
+    month: pd.Timestamp | None = None,
+    max_rows: int | None = None,
+) -> pd.DataFrame:
+    """Features joined to labels, one row per person-month: only months after ``after``, or only
+    ``month``, if given. With ``max_rows``, a sample of whole people (by a hash of their id) of
+    about that many rows: 2,000,000 people x 36 months would take 14 GB as a frame, and a few
+    million rows teach the model as much."""
     columns = ", ".join(f"f.{c}" for c in FEATURES)
+    source = """
+        from ml.readiness_features as f
+        inner join ml.readiness_labels as l using (employee_id, month)
+        where ($after is null or f.month > $after) and ($month is null or f.month = $month)"""
+    params = {"after": after, "month": month}
+    share = 1.0
+    if max_rows is not None:
+        total = con.execute(f"select count(*) {source}", params).fetchall()[0][0]
+        share = min(1.0, max_rows / total) if total else 1.0
     frame = con.execute(
         f"""
         select f.employee_id, f.month, {columns}, l.window_closed, l.{LABEL}
-        from ml.readiness_features as f
-        inner join ml.readiness_labels as l using (employee_id, month)
-        where ? is null or f.month > ?
+        {source} and hash(f.employee_id) % 1000000 < $per_million
         order by f.month, f.employee_id
         """,
-        [after, after],
+        {**params, "per_million": round(share * 1_000_000)},
     ).df()
     frame["month"] = pd.to_datetime(frame["month"])
     return frame
+
+
+def forecast_months(con: duckdb.DuckDBPyConnection, after: pd.Timestamp | None) -> list[pd.Timestamp]:
+    """The months a champion trained through ``after`` scores, oldest first."""
+    rows = con.execute(
+        "select distinct month from ml.readiness_features where $after is null or month > $after order by 1",
+        {"after": after},
+    ).fetchall()
+    return [pd.Timestamp(r[0]) for r in rows]
 
 
 def feature_matrix(frame: pd.DataFrame, features: tuple[str, ...] = FEATURES) -> pd.DataFrame:

@@ -133,13 +133,13 @@ def test_a_crash_between_send_and_record_does_not_send_twice(con, stub, slack, t
     with monkeypatch.context() as patched, pytest.raises(SystemExit):
         patched.setattr(deliveries, "record_delivered", crash)
         run(con, slack, Clock(), tmp_path)
-    assert len(stub.posted()) == 1  # the first message left; its row is still only claimed
-    claimed = con.execute("select count(*) from ops.alert_deliveries where claim_id is not null").fetchone()[
-        0
-    ]
-    assert claimed == 1
+    assert len(stub.posted()) == 2  # both messages of the chunk left; their rows are still only claimed
+    claimed = con.execute(
+        "select count(*) from ops.alert_deliveries where claim_id is not null and status = 'pending'"
+    ).fetchall()[0][0]
+    assert claimed == 2
     report = run(con, slack, Clock(T0 + timedelta(minutes=1)), tmp_path)
-    assert report.reconciled == 1 and report.delivered == 1
+    assert report.reconciled == 2 and report.delivered == 0
     assert len(stub.posted()) == 2 and set(delivered_keys(stub).values()) == {1}
     assert set(statuses(con).values()) == {"delivered"}
 

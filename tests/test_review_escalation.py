@@ -65,8 +65,8 @@ def con(tmp_path):
                 content=content,
                 now=SENT,
             )
-            claim(con, [f"{key}|channel|#lpss-hr"], f"claim-{subject}", SENT)
-            record_delivered(con, f"claim-{subject}", "lpss-hr", "1.0", "outbox", SENT)
+            claim(con, {f"claim-{subject}": [f"{key}|channel|#lpss-hr"]}, SENT)
+            record_delivered(con, {f"claim-{subject}": ("lpss-hr", "1.0")}, "outbox", SENT)
         yield con
 
 

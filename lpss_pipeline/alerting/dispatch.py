@@ -27,6 +27,7 @@ from lpss_pipeline.config import alert_rule, routed_channels
 
 FAILURE_RULE = "delivery_failed"
 MAX_BACKOFF = timedelta(hours=1)
+CHUNK_MESSAGES = 200  # messages claimed, posted and recorded together
 
 
 def utc_now() -> datetime:
@@ -70,10 +71,12 @@ class Dispatcher:
 
     def _send_due(self, report: DispatchReport) -> None:
         pending = outbox.due(self.con, self.now())
+        units = []
         for _, group in groupby(pending, key=lambda d: (d.recipient_kind, d.recipient)):
             batch = list(group)
-            for unit in [batch] if len(batch) > self.digest_threshold else [[d] for d in batch]:
-                self._send(unit, report)
+            units += [batch] if len(batch) > self.digest_threshold else [[d] for d in batch]
+        for start in range(0, len(units), CHUNK_MESSAGES):
+            self._send_chunk(units[start : start + CHUNK_MESSAGES], report)
 
     def _reconcile(self, report: DispatchReport) -> None:
         """Claims left by a dispatcher that died: delivered if the sink has the message, else pending."""
@@ -88,36 +91,48 @@ class Dispatcher:
             if ts is None:
                 outbox.release(self.con, claim.claim_id, None, None)
             else:
-                self._record(claim.claim_id, claim.channel, ts)
+                self._record({claim.claim_id: (claim.channel, ts)})
                 report.reconciled += claim.deliveries
 
-    def _send(self, unit: list[Delivery], report: DispatchReport) -> None:
-        claim_id = uuid.uuid4().hex
-        now = self.now()
-        outbox.claim(self.con, [d.delivery_id for d in unit], claim_id, now)
-        target = None
+    def _send_chunk(self, units: list[list[Delivery]], report: DispatchReport) -> None:
+        """Claim the chunk's messages, record where each goes, post them, record them delivered:
+        four steps, each one statement for the whole chunk. A crash between posting and recording
+        leaves claims that the next dispatch reconciles, so nothing is ever posted twice."""
+        claims = {uuid.uuid4().hex: unit for unit in units}
+        outbox.claim(self.con, {c: [d.delivery_id for d in unit] for c, unit in claims.items()}, self.now())
+        targets = {}
+        for claim_id, unit in claims.items():
+            try:
+                targets[claim_id] = self.sink.target(unit[0].recipient_kind, unit[0].recipient)
+            except DeliveryError as error:
+                self._failed(unit, claim_id, None, error, report)
+        outbox.set_targets(self.con, {c: t.channel for c, t in targets.items()})
+        sent: dict[str, tuple[str, str]] = {}
         try:
-            target = self.sink.target(unit[0].recipient_kind, unit[0].recipient)
-            outbox.set_target(self.con, claim_id, target.channel)
-            if target.note:
-                unit = [
-                    Delivery(**{**vars(d), "note": " ".join(filter(None, [d.note, target.note]))})
-                    for d in unit
-                ]
-            if len(unit) > 1:
-                text, blocks = digest_message(unit, self.link)
-            else:
-                text, blocks = alert_message(unit[0], self.link)
-            ts = self.sink.post(target.channel, text, blocks, claim_id, [d.alert_key for d in unit])
-        except DeliveryError as error:
-            self._failed(unit, claim_id, target, error, report)
-            return
-        self._record(claim_id, target.channel, ts)
-        report.delivered += len(unit)
-        report.messages += 1
+            for claim_id, target in targets.items():
+                unit = claims[claim_id]
+                if target.note:
+                    unit = [
+                        Delivery(**{**vars(d), "note": " ".join(filter(None, [d.note, target.note]))})
+                        for d in unit
+                    ]
+                text, blocks = (
+                    digest_message(unit, self.link) if len(unit) > 1 else alert_message(unit[0], self.link)
+                )
+                try:
+                    ts = self.sink.post(target.channel, text, blocks, claim_id, [d.alert_key for d in unit])
+                except DeliveryError as error:
+                    self._failed(unit, claim_id, target, error, report)
+                    continue
+                sent[claim_id] = (target.channel, ts)
+                report.delivered += len(unit)
+                report.messages += 1
+        finally:
+            if sent:
+                self._record(sent)
 
-    def _record(self, claim_id: str, channel: str, ts: str) -> None:
-        outbox.record_delivered(self.con, claim_id, channel, ts, self.sink.via, self.now())
+    def _record(self, sent: dict[str, tuple[str, str]]) -> None:
+        outbox.record_delivered(self.con, sent, self.sink.via, self.now())
 
     def _failed(
         self, unit: list[Delivery], claim_id: str, target, error: DeliveryError, report: DispatchReport
@@ -136,7 +151,7 @@ class Dispatcher:
             except DeliveryError:
                 return  # cannot tell: the claim stays and the next dispatch reconciles it
         if ts is not None:
-            self._record(claim_id, target.channel, ts)
+            self._record({claim_id: (target.channel, ts)})
             report.delivered += len(unit)
             report.messages += 1
             return

@@ -34,7 +34,8 @@ def readiness_model(
     from ml.frames import NotEnoughHistory, read_frame, read_parameters
 
     with warehouse.connect(read_only=True) as con:
-        frame, parameters = read_frame(con), read_parameters(con)
+        parameters = read_parameters(con)
+        frame = read_frame(con, max_rows=parameters.training_max_rows)
     try:
         outcome = train_and_register(frame, parameters, mlflow.tracking(), Path(mlflow.truth_file))
     except NotEnoughHistory as reason:
