@@ -116,3 +116,41 @@ def test_an_entity_validated_in_parts_gives_the_findings_of_the_whole(tmp_path):
     [unresolved] = [o for o in parts if o.expectation.check == "reference" and not o.expectation.blocking]
     assert unresolved.unexpected == 11 and str(unresolved.sample).startswith("X")
     assert len(unresolved.rows) == 5 and all((row - 1) % 97 == 5 for row in unresolved.rows)
+
+
+def test_mart_metric_rows_validated_in_parts_find_every_bad_row(tmp_path):
+    """The metric rows are checked in parts of whole leaders: a score out of range and a category
+    whose weights do not sum to one are found whatever the part size, and block publishing."""
+    import duckdb
+
+    import expectations.marts as suites
+    from expectations.gx_run import GxRunner
+    from lpss_pipeline.quality.mart_checks import validate_marts
+
+    con = duckdb.connect()
+    for schema in ("intermediate", "marts", "config"):
+        con.execute(f"CREATE SCHEMA {schema}")
+    con.execute(
+        "CREATE TABLE marts.fct_scorecard_metrics AS SELECT 'E' || (i // 40) AS employee_id, "
+        "DATE '2026-01-01' + TO_MONTHS(CAST(i // 4 % 10 AS INTEGER)) AS month, "
+        "CASE WHEN i % 4 < 2 THEN 'performance' ELSE 'engagement' END AS category, "
+        "CASE WHEN i = 333 THEN 140.0 ELSE 60.0 END AS metric_score, "
+        "CASE WHEN i = 777 THEN 0.9 ELSE 0.5 END AS weight_in_category FROM range(2000) AS r(i)"
+    )
+    con.execute(
+        "CREATE TABLE marts.fct_leader_scorecards AS SELECT DISTINCT employee_id, month, "
+        "60.0 AS performance_score, 60.0 AS engagement_score, 60.0 AS development_score, "
+        "60.0 AS strategic_impact_score, 60.0 AS composite_score FROM marts.fct_scorecard_metrics"
+    )
+    con.execute(
+        "CREATE TABLE intermediate.int_employee_months AS "
+        "SELECT true AS is_leader FROM marts.fct_leader_scorecards"
+    )
+    con.execute("CREATE TABLE config.scorecard_categories AS SELECT 0.5 AS weight FROM range(2)")
+    con.execute("CREATE TABLE marts.fct_kpis AS SELECT 'succession_coverage' AS kpi_id, 80.0 AS value")
+    runner = GxRunner(tmp_path / "gx", tmp_path / "docs")
+    for rows_per_part in (300, 5000):
+        findings = validate_marts(con, runner, suites, rows_per_part=rows_per_part)
+        metrics = {(f.check, f.affected) for f in findings["marts.fct_scorecard_metrics"]}
+        assert metrics == {("score_range", 1), ("weights_sum_to_one", 2)}, rows_per_part
+        assert not findings["marts.fct_leader_scorecards"] and not findings["marts.fct_kpis.coverage"]

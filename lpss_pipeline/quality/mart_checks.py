@@ -7,18 +7,19 @@ from types import ModuleType
 
 import duckdb
 
-from expectations.gx_run import GxRunner
+from expectations.gx_run import GxRunner, Outcome, merge_outcomes
 from lpss_pipeline.alerting.outbox import Alert, raise_alert
-from lpss_pipeline.config import channel
+from lpss_pipeline.config import channel, seed_values
 from lpss_pipeline.ingestion.errors import Finding
 
 from .mart_frames import frames, leader_months
 
 
 def validate_marts(
-    con: duckdb.DuckDBPyConnection, runner: GxRunner, suites: ModuleType
+    con: duckdb.DuckDBPyConnection, runner: GxRunner, suites: ModuleType, rows_per_part: int | None = None
 ) -> dict[str, list[Finding]]:
-    """Suite name -> findings; posts one missing-data alert when any finding blocks."""
+    """Suite name -> findings; posts one missing-data alert when any finding blocks. Metric rows are
+    validated ``rows_per_part`` at a time (default: the validation_rows_per_part rule)."""
     by_name = {
         s.name: s
         for s in (
@@ -29,9 +30,14 @@ def validate_marts(
         )
     }
     now = datetime.now(UTC)
+    outcomes: dict[str, list[list[Outcome]]] = {}
+    rows_per_part = rows_per_part or int(seed_values("data_quality_rules")["validation_rows_per_part"])
+    for name, frame in frames(con, rows_per_part):
+        outcomes.setdefault(name, []).append(
+            runner.validate(frame, by_name[name], run_name=f"marts {now:%Y-%m-%dT%H%M%S}")
+        )
     findings: dict[str, list[Finding]] = {}
-    for name, frame in frames(con).items():
-        outcomes = runner.validate(frame, by_name[name], run_name=f"marts {now:%Y-%m-%dT%H%M%S}")
+    for name, parts in outcomes.items():
         findings[name] = [
             Finding(
                 name,
@@ -43,7 +49,7 @@ def validate_marts(
                 check=o.expectation.check,
                 blocking=o.expectation.blocking,
             )
-            for o in outcomes
+            for o in merge_outcomes(parts)
             if not o.success
         ]
     failing = [f for fs in findings.values() for f in fs if f.blocking]
