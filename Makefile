@@ -8,13 +8,17 @@ export MLFLOW_DISABLE_TELEMETRY := true
 export DAGSTER_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
 PYTEST_ARGS ?=
+BENCH_SIZES ?= 2000 50000 500000 2000000
+BENCH_DIR ?= bench-results
+PANDAS_MAX ?= 500000
 
-.PHONY: help install chromium demo test lint format ui serve clean
+.PHONY: help install chromium demo test bench lint format ui serve clean
 
 help:
 	@echo "make demo   install, generate the demo organisation, run the whole pipeline"
 	@echo "make test   install, then ruff and pytest"
 	@echo "make ui     the Dagster UI on http://127.0.0.1:3000"
+	@echo "make bench  the benchmark: $(BENCH_SIZES) employees x 36 months, tables in $(BENCH_DIR)/"
 	@echo "make serve  the leadership dashboard on http://127.0.0.1:8000 (accounts: .lpss/demo_users.json)"
 
 $(UV):
@@ -40,6 +44,16 @@ test: install chromium
 	$(UV) run ruff format --check .
 	$(UV) run pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
+# Not part of `make test`: hours at 2M employees. The pandas reference stops at PANDAS_MAX employees
+# (it holds the raw tables in memory). Organisations are cached under LPSS_HOME/bench/cache.
+bench: install
+	@mkdir -p $(BENCH_DIR)
+	@for n in $(BENCH_SIZES); do \
+	  $(UV) run lpss bench --employees $$n --months 36 --json $(BENCH_DIR)/bench-$$n.json \
+	    $$([ $$n -gt $(PANDAS_MAX) ] && echo --no-pandas) || exit 1; \
+	done
+	$(UV) run lpss bench-report $(BENCH_DIR)/bench-*.json
+
 lint: install
 	$(UV) run ruff check .
 
@@ -54,4 +68,4 @@ serve: install
 	$(UV) run lpss serve
 
 clean:
-	rm -rf .lpss dbt_project/target dbt_project/logs .pytest_cache .ruff_cache test-artifacts
+	rm -rf .lpss dbt_project/target dbt_project/logs .pytest_cache .ruff_cache test-artifacts bench-results

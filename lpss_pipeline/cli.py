@@ -12,6 +12,7 @@ from pathlib import Path
 
 import typer
 
+from lpss_pipeline.bench.command import bench, bench_report
 from lpss_pipeline.console import console, ensured_settings, new_table
 from lpss_pipeline.dashboard.commands import print_demo_accounts, serve, users_app
 from lpss_pipeline.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, load_settings, mlflow_store_exists
@@ -178,6 +179,8 @@ def ui(
 
 
 app.command()(serve)  # the dashboard's commands live beside it (lpss_pipeline/dashboard/commands.py)
+app.command()(bench)  # the benchmark's too (lpss_pipeline/bench/command.py)
+app.command("bench-report")(bench_report)
 app.add_typer(users_app, name="users")
 
 alerts_app = typer.Typer(help="Alerts and reminders: their delivery status, and sending what is pending.")
