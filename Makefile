@@ -10,7 +10,7 @@ export DO_NOT_TRACK := 1
 PYTEST_ARGS ?=
 BENCH_SIZES ?= 2000 50000 500000 2000000
 BENCH_DIR ?= bench-results
-PANDAS_MAX ?= 500000
+PANDAS_MAX ?= 50000
 
 .PHONY: help install chromium demo test bench lint format ui serve clean
 

@@ -13,6 +13,9 @@ from lpss_pipeline.assets.readiness import MODEL_KEY
 from lpss_pipeline.checks.raw import raw_checks
 
 PUBLISHED = dg.AssetSelection.groups("publishing")
+IN_PROCESS = dg.in_process_executor
+"""For the multi-step jobs: every step writes the warehouse, so the pool runs them one at a time
+anyway, and a process per step would import the definitions (7 s) again for each of 13 steps."""
 SUCCESSION_MARTS = "+fct_succession_coverage +fct_succession_bench_strength +fct_leadership_bench"
 
 ingest_job = dg.define_asset_job(
@@ -23,6 +26,7 @@ ingest_job = dg.define_asset_job(
 
 pipeline_job = dg.define_asset_job(
     "pipeline_job",
+    executor_def=IN_PROCESS,
     selection=dg.AssetSelection.all(),
     description="Everything: ingest new batches, build every model with its tests, retrain the readiness "
     "model (champion gated), predict with the champion, publish the marts.",
@@ -30,6 +34,7 @@ pipeline_job = dg.define_asset_job(
 
 scorecard_job = dg.define_asset_job(
     "scorecard_job",
+    executor_def=IN_PROCESS,
     selection=dg.AssetSelection.all() - dg.AssetSelection.assets(MODEL_KEY),
     description="The monthly build: ingest, build every model with its tests, predict readiness with the "
     "current champion (no retraining), publish the marts.",
@@ -37,6 +42,7 @@ scorecard_job = dg.define_asset_job(
 
 readiness_training_job = dg.define_asset_job(
     "readiness_training_job",
+    executor_def=IN_PROCESS,
     selection=dg.AssetSelection.assets(MODEL_KEY).downstream(),
     description="Retrain the readiness model on the loaded data; if it becomes the champion its "
     "predictions flow into the readiness marts, which are rebuilt and republished.",
@@ -44,6 +50,7 @@ readiness_training_job = dg.define_asset_job(
 
 succession_job = dg.define_asset_job(
     "succession_job",
+    executor_def=IN_PROCESS,
     selection=reduce(
         operator.or_,
         [build_dbt_asset_selection([d], dbt_select=SUCCESSION_MARTS) for d in dbt_assets_defs],

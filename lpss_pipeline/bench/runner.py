@@ -206,6 +206,9 @@ def run_bench(spec: BenchSpec, say: Callable[[str], None] = print) -> dict:
             result["incremental_s"] = round(time.time() - started, 2)
             result["incremental_jobs"] = monthly
         result["peak_rss_mb"] = memory.peak_mb()
+        result["pipeline_peak_rss_mb"] = max(
+            j["peak_rss_mb"] for j in [*jobs, *result.get("incremental_jobs", [])]
+        )
     result["transform_vs_sql"] = round(result["transform_s"] / result["reference_sql_s"], 2)
     result["dbt_build_vs_sql"] = round(result["dbt_build_s"] / result["reference_sql_s"], 2)
     if result["pandas_s"]:

@@ -1,0 +1,434 @@
+-- Hand-written reference for `lpss bench`: the scorecard, succession coverage and KPIs (SPEC sections
+-- 3, 4, 7 and 11) in one DuckDB script straight from raw.* and config.*, with no dbt and no Jinja, so
+-- the dbt build can be timed against the same work written by hand. Results: bench_ref.leader_scorecards,
+-- bench_ref.succession_coverage and bench_ref.kpis, with the columns and numbers of marts.fct_*.
+-- Working tables are temporary (dropped at the end) and never mix with the warehouse's layers.
+-- (create or replace schema refuses a schema holding tables, so a rerun drops the old results first)
+drop schema if exists bench_ref cascade;
+create schema bench_ref;
+
+-- Staging (SPEC section 2): quarantined batches never count; a snapshot entity is its latest good
+-- batch; for an event entity the row of the latest batch wins per natural key (then the file's last).
+-- A macro argument is substituted as written, so `key` is an expression over the entity's columns.
+create or replace temp macro good_rows(sys, entity) as table
+    select * from query_table('raw.' || sys || '__' || entity)
+    where _batch_id not in (select batch_id from ops.quarantined_batches where system = sys);
+create or replace temp macro snapshot_rows(entity) as table
+    select * from good_rows('hris', entity)
+    where _batch_id = (select max(_batch_id) from good_rows('hris', entity));
+create or replace temp macro event_rows(sys, entity, key) as table
+    select * from good_rows(sys, entity)
+    qualify row_number() over (partition by key order by _batch_id desc, _source_row desc) = 1;
+
+create or replace temp table employees as
+select *, lower(trim(email)) as email_normalized from snapshot_rows('employees');
+create or replace temp table departments as from snapshot_rows('departments');
+create or replace temp table positions as from snapshot_rows('positions');
+create or replace temp table nominations as from snapshot_rows('succession_nominations');
+create or replace temp table assignments as from snapshot_rows('mentor_assignments');
+create or replace temp table goal_attainment as
+from event_rows('hris', 'goal_attainment', row(employee_id, month));
+create or replace temp table surveys as
+from event_rows('hris', 'engagement_surveys', row(leader_employee_id, survey_quarter));
+create or replace temp table feedback as
+from event_rows('hris', 'one_on_one_feedback', row(leader_employee_id, month));
+create or replace temp table trainings as
+from event_rows('hris', 'trainings', row(employee_id, course_id, assigned_on));
+create or replace temp table milestones as from event_rows('hris', 'idp_milestones', milestone_id);
+create or replace temp table sessions as
+select *, cast(timezone('UTC', scheduled_at) as date) as scheduled_on
+from event_rows('hris', 'mentoring_sessions', session_id);
+create or replace temp table ratings as
+from event_rows('hris', 'strategic_impact_ratings', row(leader_employee_id, quarter));
+create or replace temp table readiness as
+from event_rows('hris', 'readiness_assessments', row(employee_id, assessed_on));
+create or replace temp table promotions as
+from event_rows('hris', 'promotions', row(employee_id, effective_date));
+
+-- CRM knows people by e-mail: matched case-insensitively, trimmed; two spellings of one owner add up.
+create or replace temp table team_revenue as
+select e.employee_id, crm.month, sum(crm.revenue) as revenue, sum(crm.revenue_target) as revenue_target
+from event_rows('crm', 'team_revenue', row(owner_email, month)) as crm
+inner join employees as e on e.email_normalized = lower(trim(crm.owner_email))
+group by all;
+
+create or replace temp table params as
+select
+    cast(max(value) filter (where parameter = 'quarterly_lookback_months') as integer) as lookback_months,
+    cast(max(value) filter (where parameter = 'trend_months') as integer) as trend_months,
+    cast(max(value) filter (where parameter = 'promotion_window_months') as integer) as window_months
+from config.lpss_parameters;
+
+-- Reporting months: from the first monthly export to the as-of month (the latest HRIS batch's date).
+create or replace temp table calendar as
+with bounds as (
+    select cast(strptime(max(_batch_id), '%Y-%m-%dT%H%M%SZ') as date) as as_of_date from employees
+),
+months as (
+    select as_of_date, cast(unnest(generate_series(
+        least((select min(month) from goal_attainment),
+            (select min(month) from good_rows('hris', 'competency_assessments')),
+            date_trunc('month', as_of_date)),
+        date_trunc('month', as_of_date), interval 1 month)) as date) as month_start
+    from bounds
+)
+select month_start, cast(last_day(month_start) as date) as month_end,
+    least(cast(last_day(month_start) as date), as_of_date) as observed_through, as_of_date,
+    as_of_date < last_day(month_start) as is_provisional
+from months;
+
+-- Person-months employed on the month's last observed day, at the level held that day: the to_level
+-- of the latest promotion by then, else the from_level of the next one, else the current level.
+create or replace temp table person_months as
+with employed as (
+    select e.employee_id, e.leadership_level as current_level, e.department_id, e.region, c.*
+    from employees as e inner join calendar as c on e.hire_date <= c.observed_through
+        and (e.termination_date is null or e.termination_date >= c.observed_through)
+)
+select employed.* exclude (current_level),
+    coalesce(before.to_level, after.from_level, employed.current_level) as leadership_level
+from employed
+asof left join promotions as before
+    on employed.employee_id = before.employee_id and employed.observed_through >= before.effective_date
+asof left join promotions as after
+    on employed.employee_id = after.employee_id and employed.observed_through < after.effective_date;
+
+create or replace temp table leader_months as
+select pm.*, pm.month_start as month, pm.month_end - to_months(p.lookback_months) as lookback_start
+from person_months as pm, params as p
+where pm.leadership_level >= 1;
+
+-- Scorecard metrics (SPEC section 3): one row per leader-month-metric that has an input.
+create or replace temp table measured as
+with team_growth as (
+    select lm.employee_id, lm.month,
+        100 * (sum(r.revenue) filter (where r.month >= lm.month - interval 2 month)
+            / sum(r.revenue) filter (where r.month <= lm.month - interval 12 month) - 1) as raw_value
+    from leader_months as lm inner join team_revenue as r on r.employee_id = lm.employee_id
+        and (r.month between lm.month - interval 2 month and lm.month
+            or r.month between lm.month - interval 14 month and lm.month - interval 12 month)
+    group by lm.employee_id, lm.month
+    having count(distinct r.month) = 6
+        and sum(r.revenue) filter (where r.month <= lm.month - interval 12 month) > 0
+),
+mentoring_planned as (
+    select lm.employee_id, lm.month, sum(a.planned_sessions_per_month) as planned
+    from leader_months as lm inner join assignments as a on a.mentee_employee_id = lm.employee_id
+    inner join calendar as c on c.month_start between lm.month - interval 2 month and lm.month
+        and a.start_date <= c.month_end and (a.end_date is null or a.end_date >= c.month_start)
+    group by lm.employee_id, lm.month
+),
+mentoring_completed as (
+    select lm.employee_id, lm.month, count(*) as completed
+    from leader_months as lm inner join assignments as a on a.mentee_employee_id = lm.employee_id
+    inner join sessions as s on s.assignment_id = a.assignment_id and s.status = 'completed'
+        and s.scheduled_on between lm.month - interval 2 month and lm.observed_through
+    group by lm.employee_id, lm.month
+),
+strategic as (
+    unpivot (
+        select lm.employee_id, lm.month, arg_max(r.project_execution, r.quarter) as project_execution,
+            arg_max(r.innovation, r.quarter) as innovation,
+            arg_max(r.cross_functional_influence, r.quarter) as cross_functional_influence
+        from leader_months as lm inner join ratings as r on r.leader_employee_id = lm.employee_id
+            and r.quarter > lm.lookback_start and r.quarter <= lm.month_end
+        group by lm.employee_id, lm.month
+    ) on project_execution, innovation, cross_functional_influence into name metric_id value raw_value
+),
+all_metrics as (
+    select lm.employee_id, lm.month, 'goal_attainment' as metric_id, g.goal_attainment_pct as raw_value
+    from leader_months as lm inner join goal_attainment as g
+        on g.employee_id = lm.employee_id and g.month = lm.month
+    union all select lm.employee_id, lm.month, 'revenue_attainment', 100 * r.revenue / r.revenue_target
+    from leader_months as lm inner join team_revenue as r
+        on r.employee_id = lm.employee_id and r.month = lm.month
+    where r.revenue_target > 0
+    union all select employee_id, month, 'team_growth', raw_value from team_growth
+    union all select lm.employee_id, lm.month, 'team_satisfaction',
+        arg_max(s.team_satisfaction, s.survey_quarter)
+    from leader_months as lm inner join surveys as s on s.leader_employee_id = lm.employee_id
+        and s.survey_quarter > lm.lookback_start and s.survey_quarter <= lm.month_end
+    group by lm.employee_id, lm.month
+    union all select lm.employee_id, lm.month, 'feedback_completion',
+        100 * f.feedback_completed / f.feedback_requested
+    from leader_months as lm inner join feedback as f
+        on f.leader_employee_id = lm.employee_id and f.month = lm.month
+    where f.feedback_requested > 0
+    union all select lm.employee_id, lm.month, 'training_completion',
+        100 * avg(case when t.completed_on <= t.due_date then 1 else 0 end)
+    from leader_months as lm inner join trainings as t on t.employee_id = lm.employee_id and t.is_required
+        and t.due_date between lm.month - interval 2 month and lm.observed_through
+    group by lm.employee_id, lm.month
+    union all select p.employee_id, p.month, 'mentoring_attendance',
+        100 * coalesce(c.completed, 0) / p.planned
+    from mentoring_planned as p
+    left join mentoring_completed as c on c.employee_id = p.employee_id and c.month = p.month
+    where p.planned > 0
+    union all select employee_id, month, metric_id, raw_value from strategic
+)
+select employee_id, month, metric_id, cast(raw_value as double) as raw_value from all_metrics
+where raw_value is not null;
+
+-- Scored 0-100 against floor and target, weighted in the category over the metrics present; then per
+-- leader-month the category scores, the composite (complete scorecards only) and its band.
+create or replace temp table scorecards as
+with scored as (
+    select ms.employee_id, ms.month, m.category, c.weight as category_weight,
+        100 * greatest(0, least(1, (ms.raw_value - m.floor) / (m.target - m.floor)))
+            * m.weight_in_category
+            / sum(m.weight_in_category) over (partition by ms.employee_id, ms.month, m.category) as points
+    from measured as ms inner join config.scorecard_metrics as m on m.metric_id = ms.metric_id
+    inner join config.scorecard_categories as c on c.category = m.category
+    inner join employees as e on e.employee_id = ms.employee_id
+    left join departments as d on d.department_id = e.department_id
+    where m.applies_to = 'all'
+        or (m.applies_to = 'revenue_generating' and coalesce(d.is_revenue_generating, false))
+),
+categories as (
+    select employee_id, month, category, any_value(category_weight) as weight, sum(points) as score,
+        count(*) as metrics
+    from scored group by all
+),
+per_month as (
+    select employee_id, month,
+        max(score) filter (where category = 'performance') as performance_score,
+        max(score) filter (where category = 'engagement') as engagement_score,
+        max(score) filter (where category = 'development') as development_score,
+        max(score) filter (where category = 'strategic_impact') as strategic_impact_score,
+        sum(weight * score) as weighted_sum, count(*) as categories_present, sum(metrics) as metrics_present
+    from categories group by all
+),
+composed as (
+    select lm.employee_id, lm.month, p.* exclude (employee_id, month, categories_present, metrics_present),
+        coalesce(p.categories_present, 0) = (select count(*) from config.scorecard_categories) as is_complete,
+        coalesce(p.categories_present, 0) as categories_present,
+        coalesce(p.metrics_present, 0) as metrics_present,
+        lm.leadership_level, lm.department_id, lm.region, lm.is_provisional
+    from leader_months as lm left join per_month as p on p.employee_id = lm.employee_id and p.month = lm.month
+),
+rounded as (
+    select composed.* exclude (weighted_sum),
+        case when is_complete then weighted_sum end as composite_score,
+        case when is_complete then round(cast(weighted_sum as decimal(18, 6)), 1) end as composite_rounded
+    from composed
+)
+select r.*, case when r.is_complete then b.band else 'insufficient_data' end as band
+from rounded as r
+left join config.score_bands as b
+    on r.composite_rounded >= coalesce(b.min_composite, '-infinity'::double)
+    and r.composite_rounded < coalesce(b.max_composite, 'infinity'::double);
+
+-- With the change against the previous month, the trend slope and the configuration's version.
+create or replace table bench_ref.leader_scorecards as
+with trend as (
+    select cur.employee_id, cur.month,
+        case when count(past.composite_score) >= 2
+            then regr_slope(past.composite_score, datediff('month', date '2000-01-01', past.month))
+        end as slope
+    from scorecards as cur
+    cross join params
+    inner join scorecards as past on past.employee_id = cur.employee_id
+        and past.month between cur.month - to_months(params.trend_months - 1) and cur.month
+    group by cur.employee_id, cur.month
+),
+config_version as (
+    select 'cfg-' || left(md5(string_agg(row_text, '|' order by row_text)), 12) as config_version
+    from (
+        select 'category:' || category || ':' || weight as row_text from config.scorecard_categories
+        union all
+        select concat_ws(':', 'metric', metric_id, category, weight_in_category, floor, target, applies_to)
+        from config.scorecard_metrics
+        union all select concat_ws(':', 'band', band, min_composite, max_composite) from config.score_bands
+    )
+)
+select s.employee_id, s.month, s.performance_score, s.engagement_score, s.development_score,
+    s.strategic_impact_score, s.composite_score, s.composite_rounded, s.band, s.is_complete,
+    case when lag(s.month) over w = s.month - interval 1 month
+        then s.composite_score - lag(s.composite_score) over w end as composite_change,
+    t.slope as trend_slope_3m, v.config_version, s.categories_present, s.metrics_present,
+    s.leadership_level, l.level_name, s.department_id, s.region, s.is_provisional
+from scorecards as s inner join trend as t on t.employee_id = s.employee_id and t.month = s.month
+left join config.leadership_levels as l on l.leadership_level = s.leadership_level
+cross join config_version as v
+window w as (partition by s.employee_id order by s.month);
+
+-- Succession coverage (SPEC sections 4 and 7): critical positions of the as-of quarter; incumbents
+-- and successors count only while active (hired on or before, not terminated on or before, as-of).
+create or replace temp table active_people as
+select e.employee_id, e.region
+from employees as e, (select any_value(as_of_date) as as_of_date from calendar) as c
+where e.hire_date <= c.as_of_date and (e.termination_date is null or e.termination_date > c.as_of_date);
+
+create or replace table bench_ref.succession_coverage as
+with critical as (
+    select cast(date_trunc('quarter', c.as_of_date) as date) as quarter, p.position_id, p.department_id,
+        coalesce(inc.region, head.region, sponsor.region) as region, p.leadership_level,
+        p.incumbent_employee_id as listed_incumbent, inc.employee_id as incumbent_employee_id, p.title,
+        inc.employee_id is null as is_vacant, c.as_of_date,
+        case when inc.region is not null then 'incumbent' when head.region is not null then 'department_head'
+            when sponsor.region is not null then 'executive_sponsor' end as region_source
+    from positions as p
+    cross join (select any_value(as_of_date) as as_of_date from calendar) as c
+    left join active_people as inc on inc.employee_id = p.incumbent_employee_id
+    left join departments as d on d.department_id = p.department_id
+    left join active_people as head on head.employee_id = d.head_employee_id
+    left join active_people as sponsor on sponsor.employee_id = d.executive_sponsor_id
+    where p.is_critical
+),
+slates as (
+    select n.position_id,
+        count(distinct n.candidate_employee_id) filter (where n.readiness = 'ready_now') as ready_now,
+        count(distinct n.candidate_employee_id) as total,
+        count(distinct n.candidate_employee_id) filter (where n.is_emergency_successor) as emergency
+    from nominations as n inner join critical as p on p.position_id = n.position_id
+    inner join active_people as a on a.employee_id = n.candidate_employee_id
+    where n.candidate_employee_id is distinct from p.listed_incumbent
+    group by n.position_id
+)
+select p.quarter, p.position_id, p.department_id, p.region, p.leadership_level, p.incumbent_employee_id,
+    coalesce(s.ready_now, 0) as ready_now_successors, coalesce(s.total, 0) as total_successors,
+    coalesce(s.ready_now, 0) > 0 as has_ready_now_successor,
+    coalesce(s.emergency, 0) > 0 as has_emergency_successor, coalesce(s.emergency, 0) as emergency_successors,
+    p.title, p.is_vacant, p.region_source, p.as_of_date
+from critical as p left join slates as s on s.position_id = p.position_id;
+
+-- KPI observations (SPEC section 4): one row per thing counted, with its period and cut attributes.
+-- A person is cut by the department, region and level of the period's person-month, else current.
+create or replace temp table observations as
+with as_of as (select any_value(as_of_date) as as_of_date from calendar),
+cohort as (
+    select employee_id, cast(date_trunc('quarter', assessed_on) as date) as quarter_start,
+        min(assessed_on) as assessed_on
+    from readiness where assessed_ready group by all
+),
+milestones_judged as (  -- a leaver's milestones are judged as of the termination date
+    select m.employee_id, m.due_date,
+        case
+            when m.completed_on is not null and m.completed_on <= m.due_date then 'completed_on_time'
+            when m.completed_on is not null then 'completed_late'
+            when m.due_date < least(a.as_of_date, coalesce(e.termination_date, a.as_of_date)) then 'missed'
+            else 'open'
+        end as status
+    from milestones as m cross join as_of as a
+    left join employees as e on e.employee_id = m.employee_id
+),
+mentoring as (  -- assignment-months active or with sessions
+    select coalesce(am.assignment_id, sm.assignment_id) as assignment_id,
+        coalesce(am.month, sm.month) as month,
+        coalesce(am.planned, 0) as planned, coalesce(sm.completed, 0) as completed
+    from (
+        select a.assignment_id, c.month_start as month, a.planned_sessions_per_month as planned
+        from assignments as a inner join calendar as c on a.start_date <= c.observed_through
+            and (a.end_date is null or a.end_date >= c.month_start)
+    ) as am
+    full outer join (
+        select assignment_id, cast(date_trunc('month', scheduled_on) as date) as month,
+            count(*) filter (where status = 'completed') as completed
+        from sessions group by all
+    ) as sm on sm.assignment_id = am.assignment_id and sm.month = am.month
+),
+first_ready as (  -- the first ready call for the level since the previous promotion
+    select p.employee_id, p.effective_date, p.to_level,
+        min(r.assessed_on) filter (where p.previous_date is null or r.assessed_on > p.previous_date)
+            as first_on
+    from (
+        select *, lag(effective_date) over (partition by employee_id order by effective_date) as previous_date
+        from promotions
+    ) as p
+    inner join readiness as r on r.employee_id = p.employee_id and r.assessed_ready
+        and r.target_level >= p.to_level and r.assessed_on <= p.effective_date
+    group by all
+),
+personal as (
+    select 'promotion_readiness_accuracy' as kpi_id, c.quarter_start as period_start, c.employee_id,
+        date_trunc('month', c.assessed_on) as attr_month,
+        case when exists (
+            select 1 from promotions as pr
+            where pr.employee_id = c.employee_id and pr.to_level > pr.from_level
+                and pr.effective_date > c.assessed_on
+                and pr.effective_date <= c.assessed_on + to_months(params.window_months)
+        ) then 1.0 else 0.0 end as numerator, 1.0 as denominator
+    from cohort as c, as_of, params
+    where c.quarter_start + interval 3 month + to_months(params.window_months)
+        <= as_of.as_of_date + interval 1 day
+    union all select 'development_path_completion', cast(date_trunc('month', m.due_date) as date),
+        m.employee_id, date_trunc('month', m.due_date),
+        case when m.status = 'completed_on_time' then 1.0 else 0.0 end, 1.0
+    from milestones_judged as m, as_of
+    where m.status <> 'open' and m.due_date <= as_of.as_of_date
+    union all select 'mentorship_engagement', m.month, a.mentee_employee_id, m.month, m.completed, m.planned
+    from mentoring as m inner join calendar as c on c.month_start = m.month
+    inner join assignments as a on a.assignment_id = m.assignment_id
+),
+coverage as (from bench_ref.succession_coverage)
+select 'leadership_effectiveness_score' as kpi_id, month as period_start, department_id, region,
+    leadership_level, composite_score as numerator, 1.0 as denominator, null::double as row_target
+from bench_ref.leader_scorecards where is_complete
+union all select 'early_warning_leaders', month, department_id, region, leadership_level,
+    case when band = 'intervention' then 1.0 else 0.0 end, 1.0, null
+from bench_ref.leader_scorecards
+union all select o.kpi_id, o.period_start, coalesce(pm.department_id, e.department_id),
+    coalesce(pm.region, e.region),
+    coalesce(pm.leadership_level, e.leadership_level), o.numerator, o.denominator, null
+from personal as o inner join employees as e on e.employee_id = o.employee_id
+left join person_months as pm on pm.employee_id = o.employee_id and pm.month_start = o.attr_month
+union all select 'time_to_promotion', cast(date_trunc('quarter', f.effective_date) as date),
+    e.department_id, e.region,
+    f.to_level, cast(datediff('day', f.first_on, f.effective_date) as double), 1.0,
+    cast(l.time_to_promotion_standard_days as double)
+from first_ready as f inner join employees as e on e.employee_id = f.employee_id
+left join config.leadership_levels as l on l.leadership_level = f.to_level
+where f.first_on is not null
+union all select 'succession_coverage', quarter, department_id, region, leadership_level,
+    case when has_ready_now_successor then 1.0 else 0.0 end, 1.0, null
+from coverage
+union all select 'successor_coverage_ratio', quarter, department_id, region, leadership_level,
+    total_successors, 1.0, null
+from coverage
+union all select 'emergency_successor_coverage', quarter, department_id, region, leadership_level,
+    case when has_emergency_successor then 1.0 else 0.0 end, 1.0, null
+from coverage;
+
+-- Each KPI per period for the organisation and cut by department, region and level, valued as its
+-- definition says (mean, percentage or count) and compared with its target.
+create or replace table bench_ref.kpis as
+with aggregated as (
+    select kpi_id, period_start,
+        case when grouping(department_id) = 0 then 'department' when grouping(region) = 0 then 'region'
+            when grouping(leadership_level) = 0 then 'level' else 'organisation' end as cut,
+        case when grouping(department_id) = 0 then department_id when grouping(region) = 0 then region
+            when grouping(leadership_level) = 0 then cast(leadership_level as varchar) else 'all'
+        end as cut_value,
+        sum(numerator) as numerator, sum(denominator) as denominator, count(*) as population,
+        avg(row_target) as row_target
+    from observations
+    group by grouping sets ((kpi_id, period_start), (kpi_id, period_start, department_id),
+        (kpi_id, period_start, region), (kpi_id, period_start, leadership_level))
+),
+valued as (
+    select a.period_start, d.cadence, a.kpi_id, a.cut, a.cut_value,
+        case d.aggregation
+            when 'mean' then a.numerator / nullif(a.denominator, 0)
+            when 'ratio_pct' then 100 * a.numerator / nullif(a.denominator, 0)
+            when 'count' then a.numerator
+        end as value,
+        coalesce(d.target, a.row_target) as target, d.comparison, d.unit, a.numerator, a.denominator,
+        a.population
+    from aggregated as a inner join config.kpi_definitions as d on d.kpi_id = a.kpi_id
+    where a.cut_value is not null
+)
+select period_start, cadence, kpi_id, cut, cut_value, value, target,
+    case when value is null or target is null then null when comparison = '>=' then value >= target
+        else value <= target end as meets_target,
+    unit, numerator, denominator, population
+from valued;
+
+-- The working tables go now rather than at disconnect, so a long-lived connection stays clean.
+drop table temp.employees; drop table temp.departments; drop table temp.positions;
+drop table temp.nominations; drop table temp.assignments; drop table temp.goal_attainment;
+drop table temp.surveys; drop table temp.feedback; drop table temp.trainings; drop table temp.milestones;
+drop table temp.sessions; drop table temp.ratings; drop table temp.readiness; drop table temp.promotions;
+drop table temp.team_revenue; drop table temp.params; drop table temp.calendar; drop table temp.person_months;
+drop table temp.leader_months; drop table temp.measured; drop table temp.scorecards;
+drop table temp.active_people; drop table temp.observations; drop macro table temp.event_rows;
+drop macro table temp.snapshot_rows; drop macro table temp.good_rows;
