@@ -1,7 +1,8 @@
 """Sending what ``ops.alert_deliveries`` holds pending, each (alert, recipient) exactly once.
 
-One dispatcher at a time (a file lock). For each message: claim its deliveries and commit, resolve
-where it goes and record that, post it carrying the claim id, record it delivered. If anything
+One dispatcher at a time (a file lock). For each chunk of messages: claim their deliveries and
+commit, resolve where each goes and record that, post each carrying its claim id, record them
+delivered. If anything
 fails after the claim, the claim is reconciled before anything is sent again: a message found
 under its claim id is recorded as delivered, otherwise the deliveries return to pending. A
 recipient with more than ``digest_threshold`` deliveries gets one digest message.

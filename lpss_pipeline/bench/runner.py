@@ -114,6 +114,13 @@ def _job(settings: Settings, name: str, memory: MemorySampler, say) -> dict:
         }
 
 
+def _jobs(settings: Settings, names: tuple[str, ...], memory: MemorySampler, say) -> tuple[float, list[dict]]:
+    """Run ``names`` one after the other: their wall time together, and each one's record."""
+    started = time.time()
+    jobs = [_job(settings, name, memory, say) for name in names]
+    return round(time.time() - started, 2), jobs
+
+
 def _timed(memory: MemorySampler, work: Callable[[], object]) -> tuple[float, float]:
     start = time.time()
     work()
@@ -169,12 +176,7 @@ def run_bench(spec: BenchSpec, say: Callable[[str], None] = print) -> dict:
         "generate_s": generate_s,
     }
     with MemorySampler() as memory:
-        started = time.time()
-        jobs = [
-            _job(settings, "pipeline_job", memory, say),
-            _job(settings, "alert_delivery_job", memory, say),
-        ]
-        result["total_s"] = round(time.time() - started, 2)
+        result["total_s"], jobs = _jobs(settings, ("pipeline_job", "alert_delivery_job"), memory, say)
         result["jobs"] = jobs
         result["stages"] = [step for job in jobs for step in job["steps"]]
         result["dbt_build_s"] = round(
@@ -198,13 +200,9 @@ def run_bench(spec: BenchSpec, say: Callable[[str], None] = print) -> dict:
             con.execute("drop schema if exists bench_ref cascade")
         if spec.incremental:
             generate_next_month(settings.landing_dir, settings.truth_dir)
-            started = time.time()
-            monthly = [
-                _job(settings, "scorecard_job", memory, say),
-                _job(settings, "alert_delivery_job", memory, say),
-            ]
-            result["incremental_s"] = round(time.time() - started, 2)
-            result["incremental_jobs"] = monthly
+            result["incremental_s"], result["incremental_jobs"] = _jobs(
+                settings, ("scorecard_job", "alert_delivery_job"), memory, say
+            )
         result["peak_rss_mb"] = memory.peak_mb()
         result["pipeline_peak_rss_mb"] = max(
             j["peak_rss_mb"] for j in [*jobs, *result.get("incremental_jobs", [])]

@@ -1,8 +1,8 @@
 """One batch's rows of one entity, with the helper columns the raw suites need, read in SQL.
 
 The suites run on pandas frames; everything that needs a join or a recursion (the reporting-line
-cycle, e-mail matching, the owner's hire date, reference sets, the previous batch's size) is
-computed here in DuckDB first.
+cycle, e-mail matching, the owner's hire date, whether each reference resolves, the previous
+batch's size) is computed here in DuckDB first.
 """
 
 from __future__ import annotations
