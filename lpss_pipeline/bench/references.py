@@ -13,8 +13,10 @@ import duckdb
 import pandas as pd
 
 from lpss_pipeline.bench import reference_pandas
+from lpss_pipeline.contract import entity as contract_entity
 
-SQL_REFERENCE = Path(__file__).with_name("reference.sql")
+SQL_REFERENCE = tuple(Path(__file__).with_name(name) for name in ("reference_staging.sql", "reference.sql"))
+"""Staging and calendar, then the three outputs: one script in two files, run in order."""
 SCHEMA = "bench_ref"
 # Reference output -> the published mart it reproduces.
 OUTPUTS = {
@@ -22,33 +24,21 @@ OUTPUTS = {
     "succession_coverage": "fct_succession_coverage",
     "kpis": "fct_kpis",
 }
-EMP = "employee_id"
-# (system, entity) -> natural key of an event entity, or None for a snapshot entity (SPEC section 2).
-RAW = {
-    ("hris", "employees"): None,
-    ("hris", "departments"): None,
-    ("hris", "positions"): None,
-    ("hris", "succession_nominations"): None,
-    ("hris", "mentor_assignments"): None,
-    ("hris", "goal_attainment"): [EMP, "month"],
-    ("hris", "competency_assessments"): [EMP, "month", "competency_id"],
-    ("hris", "engagement_surveys"): ["leader_employee_id", "survey_quarter"],
-    ("hris", "one_on_one_feedback"): ["leader_employee_id", "month"],
-    ("hris", "trainings"): [EMP, "course_id", "assigned_on"],
-    ("hris", "idp_milestones"): ["milestone_id"],
-    ("hris", "mentoring_sessions"): ["session_id"],
-    ("hris", "strategic_impact_ratings"): ["leader_employee_id", "quarter"],
-    ("hris", "readiness_assessments"): [EMP, "assessed_on"],
-    ("hris", "promotions"): [EMP, "effective_date"],
-    ("crm", "team_revenue"): ["owner_email", "month"],
-}
+HRIS_READ = (
+    "employees", "departments", "positions", "succession_nominations", "mentor_assignments",
+    "goal_attainment", "competency_assessments", "engagement_surveys", "one_on_one_feedback", "trainings",
+    "idp_milestones", "mentoring_sessions", "strategic_impact_ratings", "readiness_assessments", "promotions",
+)  # fmt: skip
+USED = (*(("hris", name) for name in HRIS_READ), ("crm", "team_revenue"))
+"""The raw entities the references read; their kinds and natural keys come from the contract."""
 CONFIG = ["lpss_parameters", "scorecard_metrics", "scorecard_categories", "score_bands", "kpi_definitions"]
 CONFIG += ["leadership_levels"]
 
 
 def run_sql_reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Execute reference.sql: (re)creates schema bench_ref with one table per OUTPUTS key."""
-    con.execute(SQL_REFERENCE.read_text())
+    """Execute the SQL reference: (re)creates schema bench_ref with one table per OUTPUTS key."""
+    for script in SQL_REFERENCE:
+        con.execute(script.read_text())
 
 
 def run_pandas_reference(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
@@ -62,8 +52,10 @@ def load_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     last row, wins), plus the configuration seeds, keyed by entity or seed name."""
     quarantined = con.execute("select system, batch_id from ops.quarantined_batches").df()
     frames = {}
-    for (system, entity), key in RAW.items():
-        raw = con.execute(f"select * from raw.{system}__{entity}").df()
+    for system, entity in USED:
+        declared = contract_entity(system, entity)
+        key = None if declared.kind == "snapshot" else list(declared.key)
+        raw = con.execute(f"select * from raw.{declared.raw_table}").df()
         good = raw[~raw["_batch_id"].isin(quarantined.loc[quarantined["system"] == system, "batch_id"])]
         if key is None:
             good = good[good["_batch_id"] == good["_batch_id"].max()]

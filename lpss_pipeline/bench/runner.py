@@ -26,6 +26,7 @@ import duckdb
 
 from lpss_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_project
 from lpss_pipeline.settings import DBT_PROJECT_DIR, Settings
+from lpss_pipeline.summary import summarize
 
 from .memory import MemorySampler
 
@@ -152,14 +153,6 @@ def _dbt_transform(settings: Settings) -> None:
     )
 
 
-def _rows(settings: Settings) -> dict[str, int]:
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        tables = con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'raw' order by 1"
-        ).fetchall()
-        return {t: con.execute(f'select count(*) from raw."{t}"').fetchall()[0][0] for (t,) in tables}
-
-
 def run_bench(spec: BenchSpec, say: Callable[[str], None] = print) -> dict:
     """Measure one size; the result is what ``--json`` writes."""
     from lpss_pipeline.bench.references import run_pandas_reference, run_sql_reference
@@ -182,7 +175,7 @@ def run_bench(spec: BenchSpec, say: Callable[[str], None] = print) -> dict:
         result["dbt_build_s"] = round(
             sum(s["seconds"] for s in result["stages"] if s["stage"].startswith("lpss_dbt_")), 2
         )
-        result["raw_rows"] = _rows(settings)
+        result["raw_rows"] = {t.removeprefix("raw."): rows for t, rows, _ in summarize(settings).tables}
         say("timing the transformation and its references")
         result["transform_s"], result["transform_peak_rss_mb"] = _timed(
             memory, lambda: _dbt_transform(settings)
