@@ -7,6 +7,9 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(shell python3 -m site --user-bas
 export MLFLOW_DISABLE_TELEMETRY := true
 export DAGSTER_DISABLE_TELEMETRY := true
 export DO_NOT_TRACK := 1
+# Installed packages are byte-compiled once (12 s): otherwise, where PYTHONDONTWRITEBYTECODE is set,
+# every process compiles what it imports again (GX 5.4 s -> 3.3 s, dbt 2.8 s -> 1.8 s per start).
+export UV_COMPILE_BYTECODE := 1
 PYTEST_ARGS ?=
 BENCH_SIZES ?= 2000 50000 500000 2000000
 BENCH_DIR ?= bench-results

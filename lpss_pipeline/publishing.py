@@ -15,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from lpss_pipeline.settings import duckdb_config
+
 PUBLISHED_SCHEMA = "marts"
 DELIVERIES_TABLE = "fct_alert_deliveries"
 
@@ -35,7 +37,7 @@ def publish_schema(warehouse_path: Path, target: Path, schema: str = PUBLISHED_S
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     rows: dict[str, int] = {}
-    con = duckdb.connect(str(tmp))
+    con = duckdb.connect(str(tmp), config=duckdb_config())
     try:
         con.execute("ATTACH ? AS warehouse (READ_ONLY)", [str(warehouse_path)])
         tables = [

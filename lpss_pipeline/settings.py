@@ -15,13 +15,37 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 
+DUCKDB_MEMORY_LIMIT = "4GB"
+"""What one DuckDB process (dbt, or a pipeline step) may hold before it spills to disk, unless
+``LPSS_DUCKDB_MEMORY_LIMIT`` says otherwise. DuckDB's own default is 80% of the machine; this
+keeps a 2,000,000-employee run under 8 GB in all (README, Performance)."""
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings for every read-write DuckDB connection lpss opens (dbt reads the same variable)."""
+    return {"memory_limit": os.environ.get("LPSS_DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT)}
+
+
 DAGSTER_YAML = """\
 # Written by lpss (lpss_pipeline/settings.py); regenerated on every start, edit that file instead.
 telemetry:
   enabled: false
-storage:
-  sqlite:
-    base_dir: {storage}
+# The layout of `storage: sqlite`, with lpss's event log (lpss_pipeline/event_storage.py).
+run_storage:
+  module: dagster._core.storage.runs
+  class: SqliteRunStorage
+  config:
+    base_dir: {storage}/history
+event_log_storage:
+  module: lpss_pipeline.event_storage
+  class: PooledSqliteEventLogStorage
+  config:
+    base_dir: {storage}/history/runs
+schedule_storage:
+  module: dagster._core.storage.schedules
+  class: SqliteScheduleStorage
+  config:
+    base_dir: {storage}/schedules
 local_artifact_storage:
   module: dagster._core.storage.root
   class: LocalArtifactStorage
@@ -129,9 +153,11 @@ class Settings:
         return self
 
     def export_env(self) -> None:
-        """Absolute paths for child processes (dbt reads ``LPSS_WAREHOUSE_PATH`` in profiles.yml)."""
+        """Absolute paths and the memory budget for child processes (dbt reads ``LPSS_WAREHOUSE_PATH``
+        and ``LPSS_DUCKDB_MEMORY_LIMIT`` in profiles.yml)."""
         os.environ["LPSS_HOME"] = str(self.home)
         os.environ["LPSS_WAREHOUSE_PATH"] = str(self.warehouse_path)
+        os.environ["LPSS_DUCKDB_MEMORY_LIMIT"] = duckdb_config()["memory_limit"]
         os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 
 

@@ -25,7 +25,7 @@ import dagster as dg
 import duckdb
 
 from lpss_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_project
-from lpss_pipeline.settings import DBT_PROJECT_DIR, Settings
+from lpss_pipeline.settings import DBT_PROJECT_DIR, Settings, duckdb_config
 from lpss_pipeline.summary import summarize
 
 from .memory import MemorySampler
@@ -180,7 +180,7 @@ def run_bench(spec: BenchSpec, say: Callable[[str], None] = print) -> dict:
         result["transform_s"], result["transform_peak_rss_mb"] = _timed(
             memory, lambda: _dbt_transform(settings)
         )
-        with duckdb.connect(str(settings.warehouse_path)) as con:
+        with duckdb.connect(str(settings.warehouse_path), config=duckdb_config()) as con:
             result["reference_sql_s"], result["reference_sql_peak_rss_mb"] = _timed(
                 memory, lambda: run_sql_reference(con)
             )

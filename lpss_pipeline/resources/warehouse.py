@@ -9,6 +9,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from lpss_pipeline.settings import duckdb_config
+
 
 class WarehouseResource(dg.ConfigurableResource):
     """``LPSS_HOME/warehouse.duckdb``. Connections are closed as soon as a step is done, because an
@@ -21,7 +23,7 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         if not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(self.path, read_only=read_only)
+        con = duckdb.connect(self.path, read_only=read_only, config=duckdb_config())
         try:
             yield con
         finally:
