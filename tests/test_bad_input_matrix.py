@@ -18,7 +18,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from lpss_pipeline.alerting.deliveries import planned_for
+from lpss_pipeline.alerting.deliveries import pending_summary, planned_for
+from lpss_pipeline.alerting.state import read_state
 from lpss_pipeline.config import channel
 from lpss_pipeline.contract import MANIFEST_NAME
 from lpss_pipeline.ingestion.landing import file_sha256
@@ -127,7 +128,9 @@ def test_bad_batch_is_refused_quarantined_announced_and_changes_nothing(base, tm
 
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
         alerts = [a for a in planned_for(con, channel("data")) if label in a["message"]]
+        pending, _ = pending_summary(con)
     assert len(alerts) == 1 and alerts[0]["rule_id"] == "missing_data"
+    assert read_state(settings.outbox_dir)["pending"] == pending, "the alert sensor must see it at once"
 
     assert file_sha256(settings.published_path) == published_before, "the published marts changed"
     raw_after = raw_rows_by_batch(settings.home)

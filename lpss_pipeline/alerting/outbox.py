@@ -1,7 +1,9 @@
 """Alerts raised by Python steps (a quarantined batch, a late export, failed mart checks).
 
 They join the alerts the dbt rules raise in ``ops.alert_deliveries``, so every alert reaches Slack
-(or the local outbox) through the same dispatcher, once per alert key and recipient.
+(or the local outbox) through the same dispatcher, once per alert key and recipient. The sensors'
+state file is rewritten at once: the step raising the alert (a quarantine) often stops its run, so
+no later delivery step would tell the alert sensor that a delivery is pending.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from datetime import UTC, datetime
 import duckdb
 
 from lpss_pipeline.alerting.deliveries import add_delivery
+from lpss_pipeline.alerting.state import write_state
 from lpss_pipeline.config import alert_rule
+from lpss_pipeline.settings import load_settings
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ def raise_alert(con: duckdb.DuckDBPyConnection, alert: Alert) -> bool:
         "next_step": rule["next_step"],
         "details": alert.details,
     }
-    return add_delivery(
+    planned = add_delivery(
         con,
         alert_key=alert.alert_key,
         rule_id=alert.rule_id,
@@ -46,3 +50,6 @@ def raise_alert(con: duckdb.DuckDBPyConnection, alert: Alert) -> bool:
         content=content,
         now=now,
     )
+    if planned:
+        write_state(con, load_settings().outbox_dir, now)
+    return planned
