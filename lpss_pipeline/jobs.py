@@ -14,12 +14,13 @@ from lpss_pipeline.checks.raw import raw_checks
 
 PUBLISHED = dg.AssetSelection.groups("publishing")
 IN_PROCESS = dg.in_process_executor
-"""For the multi-step jobs: every step writes the warehouse, so the pool runs them one at a time
-anyway, and a process per step would import the definitions (7 s) again for each of 13 steps."""
+"""For every multi-step job: each step writes the warehouse, so the pool runs them one at a time
+anyway, and a process per step would import the definitions (3-7 s) again for each step."""
 SUCCESSION_MARTS = "+fct_succession_coverage +fct_succession_bench_strength +fct_leadership_bench"
 
 ingest_job = dg.define_asset_job(
     "ingest_job",
+    executor_def=IN_PROCESS,
     selection=dg.AssetSelection.groups("ingestion"),
     description="Load every complete export batch not loaded yet into raw.*",
 )

@@ -21,8 +21,14 @@ from lpss_pipeline.ingestion.receipts import unhandled_batches
 from lpss_pipeline.jobs import ingest_job
 from lpss_pipeline.resources import LandingZoneResource, SlackResource
 
+INTERVAL_SECONDS = 15
+"""How often the export and alert sensors look: each reads a folder or one small file, and the two
+in a row bound how long a landed batch takes to become a delivered alert (README, Performance)."""
 
-@dg.sensor(job=ingest_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+
+@dg.sensor(
+    job=ingest_job, minimum_interval_seconds=INTERVAL_SECONDS, default_status=dg.DefaultSensorStatus.RUNNING
+)
 def export_batch_sensor(context: dg.SensorEvaluationContext, landing: LandingZoneResource):
     """Launch the ingest of a system whenever a complete batch (manifest present) has no receipt.
 
@@ -50,7 +56,11 @@ def _now() -> datetime:
     return utc_now()
 
 
-@dg.sensor(job=alert_delivery_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+@dg.sensor(
+    job=alert_delivery_job,
+    minimum_interval_seconds=INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
 def slack_alert_sensor(context: dg.SensorEvaluationContext, slack: SlackResource):
     """Launch a delivery whenever deliveries are pending and due (new alerts, or retries after a
     transient failure once their backoff has passed)."""

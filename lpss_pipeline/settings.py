@@ -46,6 +46,12 @@ schedule_storage:
   class: SqliteScheduleStorage
   config:
     base_dir: {storage}/schedules
+run_coordinator:
+  # Queued runs (from sensors and schedules) start within a second instead of five.
+  module: dagster._core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    dequeue_interval_seconds: 1
 local_artifact_storage:
   module: dagster._core.storage.root
   class: LocalArtifactStorage

@@ -11,7 +11,7 @@ from pathlib import Path
 LPSS = str(Path(sys.executable).with_name("lpss"))
 
 
-def test_lpss_bench_measures_every_stage_and_both_references(tmp_path):
+def test_lpss_bench_measures_every_stage_both_references_and_the_alert_latency(tmp_path):
     env = {**os.environ, "LPSS_HOME": str(tmp_path / "home"), "LPSS_WAREHOUSE_PATH": ""}
     out = tmp_path / "bench.json"
     args = ["--employees", "150", "--months", "14", "--as-of", "2026-06-15", "--json", str(out)]
@@ -20,6 +20,8 @@ def test_lpss_bench_measures_every_stage_and_both_references(tmp_path):
     result = json.loads(out.read_text())
     for key in ("total_s", "transform_s", "reference_sql_s", "pandas_s", "peak_rss_mb", "incremental_s"):
         assert result[key] > 0, key
+    # With the daemon's sensors running, the broken batch was ingested, quarantined and announced.
+    assert result["alert_latency_s"] > 0 and result["alert_channel"] == "lpss-data-ops"
     steps = {s["stage"] for s in result["stages"]}
     assert {"ingest_hris_exports", "hris_data_integrity", "lpss_dbt_models", "published__lpss_marts"} <= steps
     assert "send_pending_alerts" in steps

@@ -82,13 +82,17 @@ def plan_signoff_reminders(
 
 
 @dg.job(
+    executor_def=dg.in_process_executor,  # two steps in a row: a process each would import the code twice
     description="Plan the scorecard sign-off reminders that are due, then send what ops.alert_deliveries "
-    "holds pending (Slack, or the local outbox)."
+    "holds pending (Slack, or the local outbox).",
 )
 def alert_delivery_job():
     send_pending_alerts(plan_signoff_reminders())
 
 
-@dg.job(description="Escalate overdue leadership reviews, then send the escalations.")
+@dg.job(
+    executor_def=dg.in_process_executor,
+    description="Escalate overdue leadership reviews, then send the escalations.",
+)
 def review_escalation_job():
     send_pending_alerts(escalate_overdue_reviews())

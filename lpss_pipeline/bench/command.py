@@ -22,6 +22,7 @@ REPORT_COLUMNS = (
     ("pandas_s", "pandas s"),
     ("transform_vs_pandas", "transform / pandas"),
     ("incremental_s", "next month s"),
+    ("alert_latency_s", "batch to alert s"),
     ("pipeline_peak_rss_mb", "pipeline peak RSS MB"),
     ("peak_rss_mb", "peak RSS MB (with references)"),
 )
@@ -36,6 +37,7 @@ def bench(
     workdir: Path = typer.Option(None, help="Cache and run folders (default: LPSS_HOME/bench)."),
     pandas: bool = typer.Option(True, help="Also time the pandas reference (it holds raw tables in memory)."),
     incremental: bool = typer.Option(True, help="Also land and run one more month."),
+    latency: bool = typer.Option(True, help="Also time a landed batch to its alert with the daemon running."),
 ) -> None:
     """Run the whole pipeline on a synthetic organisation and measure every stage, time and memory."""
     from lpss_pipeline.bench.runner import BenchSpec, run_bench
@@ -48,6 +50,7 @@ def bench(
         workdir=(workdir or load_settings().home / "bench").resolve(),
         pandas=pandas,
         incremental=incremental,
+        latency=latency,
     )
     result = run_bench(spec, say=lambda text: console.print(f"[dim]{text}[/]"))
     table = new_table(f"lpss bench: {employees:,} employees x {months} months", "stage", ">s", ">peak RSS MB")
@@ -69,6 +72,11 @@ def bench(
         + (
             f"\nnext month (scorecard_job + alerts) {result['incremental_s']:.1f} s"
             if "incremental_s" in result
+            else ""
+        )
+        + (
+            f"\nlanded batch to delivered alert, sensors running: {result['alert_latency_s']:.1f} s"
+            if "alert_latency_s" in result
             else ""
         )
     )
