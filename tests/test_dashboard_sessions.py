@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 
 from lpss_pipeline.dashboard import sessions, store
+from lpss_pipeline.processes import serving
 from lpss_pipeline.publishing import publish_schema
 from tests.dashboard_org import artifacts_dir, build_org
-from tests.servers import free_port, serving, wait_for
+from tests.servers import free_port, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 LPSS = str(Path(sys.executable).with_name("lpss"))

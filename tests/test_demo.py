@@ -12,7 +12,8 @@ import duckdb
 import pytest
 
 from lpss_pipeline.contract import ENTITIES
-from tests.servers import free_port, serving, wait_for
+from lpss_pipeline.processes import serving
+from tests.servers import free_port, wait_for
 
 LPSS = str(Path(sys.executable).with_name("lpss"))
 

@@ -8,7 +8,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from tests.servers import free_port, serving, wait_for
+from lpss_pipeline.processes import serving
+from tests.servers import free_port, wait_for
 
 QUERY = "{ assetNodes { assetKey { path } groupName } }"
 

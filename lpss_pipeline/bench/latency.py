@@ -10,50 +10,29 @@ the marts at the next scheduled build instead (README, Performance).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
 
+from lpss_pipeline.processes import serving
 from lpss_pipeline.settings import PROJECT_ROOT, Settings
 
 DEFECT = "rating_out_of_range"
 SENSORS = ("export_batch_sensor", "slack_alert_sensor")
 
 
-@contextlib.contextmanager
-def _daemon(settings: Settings, log: Path) -> Iterator[subprocess.Popen]:
-    """`dagster-daemon run` in its own session, with default signal handlers (a process started from
-    a non-interactive shell ignores SIGINT otherwise); the whole group is stopped after."""
+def _daemon(settings: Settings, log: Path):
+    """`dagster-daemon run` on the benchmark's home, stopped with its children after."""
     daemon = Path(sys.executable).with_name("dagster-daemon")
     cmd = [str(daemon), "run", "-w", str(PROJECT_ROOT / "workspace.yaml")]
-    with log.open("w") as output:
-        proc = subprocess.Popen(
-            cmd,
-            env={**os.environ, "DAGSTER_HOME": str(settings.dagster_home)},
-            start_new_session=True,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-        )
-        try:
-            yield proc
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+    return serving(cmd, {**os.environ, "DAGSTER_HOME": str(settings.dagster_home)}, log)
 
 
 def _ticked(instance: dg.DagsterInstance) -> set[str]:
