@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from lpss_pipeline.heap import release_freed_memory
 from lpss_pipeline.settings import duckdb_config
 
 
@@ -28,3 +29,4 @@ class WarehouseResource(dg.ConfigurableResource):
             yield con
         finally:
             con.close()
+            release_freed_memory()
