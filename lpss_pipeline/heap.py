@@ -2,6 +2,7 @@
 
 import ctypes
 import ctypes.util
+from functools import cache
 
 
 def release_freed_memory() -> None:
@@ -10,7 +11,13 @@ def release_freed_memory() -> None:
     The steps run one after the other in one process, and glibc keeps what a step freed (pandas
     frames, DuckDB results) for reuse: without this, the process's resident memory stays at the
     biggest step's peak while dbt, in its own process, needs its whole budget. No-op off glibc."""
-    libc = ctypes.util.find_library("c")
-    trim = getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None
+    trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+@cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, looked up once (``find_library`` runs ``ldconfig``), or None."""
+    libc = ctypes.util.find_library("c")
+    return getattr(ctypes.CDLL(libc), "malloc_trim", None) if libc else None

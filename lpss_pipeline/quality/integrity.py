@@ -18,7 +18,6 @@ from expectations.raw import RawContext, raw_suite
 from lpss_pipeline.alerting.outbox import Alert, raise_alert
 from lpss_pipeline.config import channel, seed_values
 from lpss_pipeline.contract import BATCH_ID_FORMAT, SYSTEMS, Entity
-from lpss_pipeline.heap import release_freed_memory
 from lpss_pipeline.ingestion.errors import Finding
 from lpss_pipeline.ingestion.landing import Batch
 
@@ -162,13 +161,12 @@ def validate_batch(con: duckdb.DuckDBPyConnection, runner: GxRunner, batch: Batc
         )
         suite = raw_suite(e, ctx)
         parts = parts_of(con, e, batch, int(rules["validation_rows_per_part"]))
-        validated = []
-        for part in range(parts):
-            frame = batch_frame(con, e, batch, part, parts)
-            validated.append(runner.validate(frame, suite, run_name=batch.label))
-            del frame
-            release_freed_memory()  # the part's frame and GX's copies of it
-        outcomes = merge_outcomes(validated)
+        outcomes = merge_outcomes(
+            [
+                runner.validate(batch_frame(con, e, batch, part, parts), suite, run_name=batch.label)
+                for part in range(parts)
+            ]
+        )
         failed = [o for o in outcomes if not o.success]
         # A warning that repeats a blocking failure of the same check and column says nothing new.
         blocking = {(o.expectation.check, o.expectation.column) for o in failed if o.expectation.blocking}
