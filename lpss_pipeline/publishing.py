@@ -33,7 +33,8 @@ DELIVERIES_SELECT = """
 
 
 def publish_schema(warehouse_path: Path, target: Path, schema: str = PUBLISHED_SCHEMA) -> dict[str, int]:
-    """Copy every table of ``schema`` into ``target`` atomically; return rows per table."""
+    """Copy every table of ``schema`` into ``target`` atomically, then recreate its views over the
+    copies; return rows per table (views are not counted: dim_access_grants expands on read)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     rows: dict[str, int] = {}
@@ -52,6 +53,14 @@ def publish_schema(warehouse_path: Path, target: Path, schema: str = PUBLISHED_S
         for table in tables:
             con.execute(f'CREATE TABLE "{schema}"."{table}" AS SELECT * FROM warehouse."{schema}"."{table}"')
             rows[table] = con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+        for (view_sql,) in con.execute(
+            "SELECT sql FROM duckdb_views() WHERE database_name = 'warehouse' AND schema_name = ? "
+            "ORDER BY view_name",
+            [schema],
+        ).fetchall():
+            # DuckDB keeps a view's SQL without its own catalog (it binds in the view's database),
+            # so the same text binds to the copied tables here.
+            con.execute(view_sql)
         if _has_outbox(con, "warehouse"):
             deliveries = DELIVERIES_SELECT.format(source="warehouse")
             con.execute(f'CREATE TABLE "{schema}".{DELIVERIES_TABLE} AS {deliveries}')

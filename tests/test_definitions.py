@@ -79,6 +79,8 @@ def test_every_warehouse_writer_is_in_the_single_writer_pool():
 # SPEC section 11: the published marts are a contract with BI tools.
 EXPECTED_MARTS = {
     "dim_access_grants",
+    "dim_access_grants_individual",
+    "dim_access_org_wide_viewers",
     "dim_leaders",
     "fct_alert_recipients",
     "fct_alerts",

@@ -68,7 +68,10 @@ def test_demo_publishes_every_mart_with_plausible_figures(demo_home):
 
     home, out = demo_home
     tables = {
-        r[0] for r in published(home, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'")
+        r[0]
+        for r in published(
+            home, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'"
+        )
     }
     assert tables >= EXPECTED_MARTS
     for table in sorted(EXPECTED_MARTS):

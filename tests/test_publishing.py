@@ -36,6 +36,17 @@ def test_publish_copies_only_the_marts(tmp_path):
     assert not [p for p in target.parent.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_publish_recreates_the_marts_views_over_the_copied_tables(tmp_path):
+    warehouse, target = tmp_path / "warehouse.duckdb", tmp_path / "published" / "lpss_marts.duckdb"
+    make_warehouse(warehouse, 5)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("CREATE VIEW marts.v_doubled AS SELECT id * 2 AS id FROM marts.fct_x")
+    assert publish_schema(warehouse, target) == {"fct_x": 5}  # views are not counted
+    warehouse.unlink()  # the published view must read the published table, not the warehouse
+    with duckdb.connect(str(target), read_only=True) as con:
+        assert con.execute("SELECT sum(id) FROM marts.v_doubled").fetchone()[0] == 20
+
+
 def test_a_reader_holding_the_published_file_does_not_block_the_next_publish(tmp_path):
     warehouse, target = tmp_path / "warehouse.duckdb", tmp_path / "published" / "lpss_marts.duckdb"
     make_warehouse(warehouse, 5)

@@ -134,24 +134,33 @@ tiers as (
 ),
 
 related as (
-    -- The mentee's ancestors and descendants (never recommended).
-    select descendant_employee_id as employee_id, ancestor_employee_id as other_employee_id
-    from reporting_lines
+    -- The mentee's ancestors and descendants among the mentors who could serve them: never
+    -- recommended. Joined from the mentee side, so the reporting lines are only streamed through
+    -- (every ancestor-descendant pair, held as a hash table, did not fit in 4 GB at 2,000,000).
+    select w.employee_id, c.mentor_employee_id
+    from weakest as w
+    inner join reporting_lines as rl on rl.descendant_employee_id = w.employee_id
+    inner join circle as c
+        on c.competency_id = w.competency_id
+        and c.mentee_level = w.leadership_level
+        and c.mentor_employee_id = rl.ancestor_employee_id
+
     union all
-    select ancestor_employee_id, descendant_employee_id
-    from reporting_lines
+
+    select w.employee_id, c.mentor_employee_id
+    from weakest as w
+    inner join reporting_lines as rl on rl.ancestor_employee_id = w.employee_id
+    inner join circle as c
+        on c.competency_id = w.competency_id
+        and c.mentee_level = w.leadership_level
+        and c.mentor_employee_id = rl.descendant_employee_id
 ),
 
 excluded as (
     -- How many of the mentee's candidates are related to them: read that many places further.
-    select w.employee_id, count(*) as related_candidates
-    from weakest as w
-    inner join related as rl on rl.employee_id = w.employee_id
-    inner join circle as c
-        on c.competency_id = w.competency_id
-        and c.mentee_level = w.leadership_level
-        and c.mentor_employee_id = rl.other_employee_id
-    group by w.employee_id
+    select employee_id, count(*) as related_candidates
+    from related
+    group by employee_id
 ),
 
 needs as (
@@ -203,7 +212,7 @@ candidates as (
         and c.tier = rd.tier
         and c.place = (rd.start + rd.step) % rd.tier_size
     left join related as rl
-        on rl.employee_id = rd.employee_id and rl.other_employee_id = c.mentor_employee_id
+        on rl.employee_id = rd.employee_id and rl.mentor_employee_id = c.mentor_employee_id
     where rl.employee_id is null
         and c.mentor_employee_id <> rd.employee_id
 ),
