@@ -1,7 +1,6 @@
 """The lpss Dagster code location: assets, jobs, sensors and resources, assembled."""
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from lpss_pipeline.assets.alerts import alert_deliveries, alert_delivery_job, review_escalation_job
 from lpss_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_assets_defs, dbt_project
@@ -19,6 +18,7 @@ from lpss_pipeline.jobs import (
     succession_job,
 )
 from lpss_pipeline.resources import file_resources
+from lpss_pipeline.resources.dbt_cli import LpssDbtCliResource
 from lpss_pipeline.schedules import schedules
 from lpss_pipeline.sensors import (
     export_batch_sensor,
@@ -49,7 +49,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
         sensors=[export_batch_sensor, slack_alert_sensor, review_escalation_sensor, run_failure_sensor],
         resources={
             **file_resources(settings),
-            "dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
+            "dbt": LpssDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),
         },
     )
 
