@@ -49,17 +49,26 @@ def sources_yaml(system: str) -> str:
     return HEADER + yaml.safe_dump(body, sort_keys=False, width=110)
 
 
+def _column_rules(e: Entity, model_name: str) -> dict:
+    """The contract's single-column rules as one ``columns_valid`` test (a scan of the view, not
+    one per column: the same rules already passed in GX on every loaded batch)."""
+    rules: dict = {
+        "not_null": [c.name for c in e.columns if not c.nullable],
+        "accepted_values": {c.name: list(c.allowed) for c in e.columns if c.allowed},
+        "value_between": {
+            c.name: {k: v for k, v in (("min_value", c.min), ("max_value", c.max)) if v is not None}
+            for c in e.columns
+            if c.min is not None or c.max is not None
+        },
+    }
+    arguments = {k: v for k, v in rules.items() if v}
+    return {"columns_valid": {"name": f"columns_valid_{model_name}", "arguments": arguments}}
+
+
 def _column_tests(e: Entity, c: Column) -> list:
     tests: list = []
-    if not c.nullable:
-        tests.append("not_null")
     if e.key == (c.name,):
         tests.append("unique")
-    if c.allowed:
-        tests.append({"accepted_values": {"arguments": {"values": list(c.allowed)}}})
-    if c.min is not None or c.max is not None:
-        bounds = {k: v for k, v in (("min_value", c.min), ("max_value", c.max)) if v is not None}
-        tests.append({"value_between": {"arguments": bounds}})
     if c.references and c.references.system == e.system:
         ref = f"stg_{e.system}__{c.references.entity}"
         tests.append(
@@ -84,8 +93,9 @@ def _staging_model(e: Entity) -> dict:
         ),
         "columns": [],
     }
+    model["data_tests"] = [_column_rules(e, model["name"])]
     if len(e.key) > 1:
-        model["data_tests"] = [{"unique_combination": {"arguments": {"columns": list(e.key)}}}]
+        model["data_tests"].append({"unique_combination": {"arguments": {"columns": list(e.key)}}})
     for c in e.columns:
         column = {"name": c.name, "description": c.description}
         tests = _column_tests(e, c)
