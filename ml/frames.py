@@ -39,6 +39,13 @@ FEATURES = (
 LABEL = "promoted_within_window"
 
 
+FRAME_SOURCE = """
+    from ml.readiness_features as f
+    inner join ml.readiness_labels as l using (employee_id, month)
+    where ($after is null or f.month > $after) and ($month is null or f.month = $month)"""
+"""The person-months the model reads: features of people whose outcome window is tracked."""
+
+
 class NotEnoughHistory(ValueError):
     """Too few months with known outcomes to train and validate on separate months."""
 
@@ -74,19 +81,15 @@ def read_frame(
     about that many rows: 2,000,000 people x 36 months would take 14 GB as a frame, and a few
     million rows teach the model as much."""
     columns = ", ".join(f"f.{c}" for c in FEATURES)
-    source = """
-        from ml.readiness_features as f
-        inner join ml.readiness_labels as l using (employee_id, month)
-        where ($after is null or f.month > $after) and ($month is null or f.month = $month)"""
     params = {"after": after, "month": month}
     share = 1.0
     if max_rows is not None:
-        total = con.execute(f"select count(*) {source}", params).fetchall()[0][0]
+        total = con.execute(f"select count(*) {FRAME_SOURCE}", params).fetchall()[0][0]
         share = min(1.0, max_rows / total) if total else 1.0
     frame = con.execute(
         f"""
         select f.employee_id, f.month, {columns}, l.window_closed, l.{LABEL}
-        {source} and hash(f.employee_id) % 1000000 < $per_million
+        {FRAME_SOURCE} and hash(f.employee_id) % 1000000 < $per_million
         order by f.month, f.employee_id
         """,
         {**params, "per_million": round(share * 1_000_000)},
@@ -95,13 +98,16 @@ def read_frame(
     return frame
 
 
-def forecast_months(con: duckdb.DuckDBPyConnection, after: pd.Timestamp | None) -> list[pd.Timestamp]:
-    """The months a champion trained through ``after`` scores, oldest first."""
+def month_fingerprints(con: duckdb.DuckDBPyConnection, after: pd.Timestamp | None) -> dict[pd.Timestamp, int]:
+    """Every month a champion trained through ``after`` scores, with a fingerprint of its rows
+    (their count and every feature value, order-free): the same fingerprint scores the same."""
+    values = ", ".join(f"f.{c}" for c in FEATURES)
     rows = con.execute(
-        "select distinct month from ml.readiness_features where $after is null or month > $after order by 1",
-        {"after": after},
+        f"select f.month, hash(count(*), bit_xor(hash(f.employee_id, {values}))) {FRAME_SOURCE} "
+        "group by f.month order by f.month",
+        {"after": after, "month": None},
     ).fetchall()
-    return [pd.Timestamp(r[0]) for r in rows]
+    return {pd.Timestamp(month): int(fingerprint) for month, fingerprint in rows}
 
 
 def feature_matrix(frame: pd.DataFrame, features: tuple[str, ...] = FEATURES) -> pd.DataFrame:

@@ -9,7 +9,7 @@ time (32 s of 35 s at 50,000 employees).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 import duckdb
@@ -99,20 +99,67 @@ def prediction_rows(
     return rows[list(PREDICTION_COLUMNS)]
 
 
-def write_predictions(con: duckdb.DuckDBPyConnection, parts: Iterable[pd.DataFrame]) -> int:
-    """Replace ml.readiness_predictions with the rows of ``parts`` in one transaction; their count."""
-    columns = ", ".join(f"{name} {kind}" for name, kind in PREDICTION_COLUMNS.items())
+SCORED_MONTHS_COLUMNS = {
+    "month": "DATE",
+    "model_version": "VARCHAR",
+    "fingerprint": "UBIGINT",
+    "explained": "BOOLEAN",
+    "scored_at": "TIMESTAMP",
+}
+"""ml.readiness_scored_months: which champion scored each month, on which inputs (frames.py)."""
+
+
+def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists ml")
-    con.execute(f"create table if not exists ml.readiness_predictions ({columns})")
+    for table, shape in (
+        ("readiness_predictions", PREDICTION_COLUMNS),
+        ("readiness_scored_months", SCORED_MONTHS_COLUMNS),
+    ):
+        columns = ", ".join(f"{name} {kind}" for name, kind in shape.items())
+        con.execute(f"create table if not exists ml.{table} ({columns})")
+
+
+def scored_months(con: duckdb.DuckDBPyConnection, model_version: str) -> dict:
+    """Month -> (fingerprint, explained) of the months ``model_version`` scored whose predictions
+    are all still in ml.readiness_predictions."""
+    _create_tables(con)
+    rows = con.execute(
+        """
+        select s.month, s.fingerprint, s.explained
+        from ml.readiness_scored_months as s
+        where s.model_version = $version
+            and exists (select 1 from ml.readiness_predictions as p
+                where p.month = s.month and p.model_version = $version)
+        """,
+        {"version": model_version},
+    ).fetchall()
+    return {pd.Timestamp(month): (fingerprint, explained) for month, fingerprint, explained in rows}
+
+
+def write_predictions(
+    con: duckdb.DuckDBPyConnection,
+    parts: Iterable[pd.DataFrame],
+    keep: Iterable[pd.Timestamp],
+    scored: Mapping[pd.Timestamp, tuple[str, int, bool]],
+) -> int:
+    """In one transaction: drop every month's predictions but ``keep``'s, add ``parts`` and record
+    ``scored`` (month -> model version, fingerprint, explained); the rows added."""
+    _create_tables(con)
+    kept = [m.date() for m in keep]
     written = 0
     con.execute("begin")
     try:
-        con.execute("delete from ml.readiness_predictions")
+        for table in ("readiness_predictions", "readiness_scored_months"):
+            con.execute(f"delete from ml.{table} where not list_contains($kept, month)", {"kept": kept})
         for rows in parts:
             con.register("new_predictions", rows)
             con.execute("insert into ml.readiness_predictions by name select * from new_predictions")
             con.unregister("new_predictions")
             written += len(rows)
+        now = datetime.now(UTC).replace(tzinfo=None)
+        records = [[m.date(), *record, now] for m, record in scored.items()]
+        if records:
+            con.executemany("insert into ml.readiness_scored_months values (?, ?, ?, ?, ?)", records)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

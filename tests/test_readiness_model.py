@@ -162,6 +162,39 @@ def test_predictions_are_read_through_the_champion_alias(org):
         client.set_registered_model_alias(MODEL_NAME, CHAMPION, "1")
 
 
+def test_only_months_whose_inputs_or_champion_changed_are_scored_again(org):
+    settings, tracking, client = org
+    with warehouse(settings, read_only=False) as con:
+        predict_with_champion(con, tracking)  # (the test above pointed the champion elsewhere)
+        first = predict_with_champion(con, tracking)
+        assert first.months_scored == 0 and first.months_reused > 1
+        before = con.execute("SELECT * FROM ml.readiness_predictions ORDER BY month, employee_id").df()
+        month = before["month"].min()
+        con.execute(  # a correction in one month's inputs
+            "UPDATE ml.readiness_features SET tenure_months = tenure_months + 12 WHERE month = ?", [month]
+        )
+        try:
+            again = predict_with_champion(con, tracking)
+            after = con.execute("SELECT * FROM ml.readiness_predictions ORDER BY month, employee_id").df()
+        finally:
+            con.execute(
+                "UPDATE ml.readiness_features SET tenure_months = tenure_months - 12 WHERE month = ?", [month]
+            )
+    assert (again.months_scored, again.months_reused) == (1, first.months_reused - 1)
+    assert len(after) == len(before) and again.rows == first.rows
+    untouched = before["month"] != month
+    pd.testing.assert_frame_equal(after[untouched], before[untouched])
+    assert (after.loc[~untouched, "scored_at"] > before.loc[~untouched, "scored_at"]).all()
+    worse = retrain(settings, tracking, TrainingParams(features=("months_in_level",)))
+    client.set_registered_model_alias(MODEL_NAME, CHAMPION, worse.version)
+    try:  # a new champion scores everything
+        with warehouse(settings, read_only=False) as con:
+            crowned = predict_with_champion(con, tracking)
+        assert crowned.months_reused == 0 and crowned.months_scored == first.months_reused
+    finally:
+        client.set_registered_model_alias(MODEL_NAME, CHAMPION, "1")
+
+
 def test_the_prediction_table_dbt_creates_has_the_shape_the_model_writes(org):
     settings, _, _ = org
     with warehouse(settings) as con:

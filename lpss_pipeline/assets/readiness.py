@@ -83,6 +83,8 @@ def readiness_predictions(
         metadata={
             "champion_version": outcome.model_version,
             "rows": outcome.rows,
+            "months_scored": outcome.months_scored,
+            "months_reused": outcome.months_reused,
             "months": f"{outcome.first_month} .. {outcome.last_month}",
         }
     )
