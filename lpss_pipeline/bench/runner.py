@@ -173,6 +173,10 @@ def run_bench(spec: BenchSpec, say: Callable[[str], None] = print) -> dict:
         "seed": spec.seed,
         "as_of": spec.as_of.isoformat(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "settings": {  # what the run was tuned with (README, Configuration)
+            "duckdb_memory_limit": duckdb_config()["memory_limit"],
+            "dbt_threads": int(os.environ.get("LPSS_DBT_THREADS", "2")),
+        },
         "generate_s": generate_s,
     }
     with MemorySampler() as memory:

@@ -78,28 +78,25 @@ trend_window as (
     select cast(value as integer) as months from {{ ref('lpss_parameters') }} where parameter = 'trend_months'
 ),
 
-trend as (
+over_time as (
+    -- One window pass per leader (a self-join over the trend months held every leader-month in
+    -- memory three times over: 4 GB was not enough at 2,000,000 employees).
     select
-        cur.employee_id,
-        cur.month,
-        case when count(past.composite_score) >= 2
-            then regr_slope(past.composite_score, datediff('month', date '2000-01-01', past.month))
-        end as trend_slope_3m
-    from with_band as cur
+        with_band.*,
+        composite_score - lag(composite_score) over by_month as change,
+        lag(month) over by_month as previous_month,
+        count(composite_score) over trend_frame as trend_points,
+        regr_slope(composite_score, month_index) over trend_frame as trailing_slope
+    from (
+        select *, datediff('month', date '2000-01-01', month) as month_index from with_band
+    ) as with_band
     cross join trend_window
-    inner join with_band as past
-        on past.employee_id = cur.employee_id
-        and past.month between cur.month - to_months(trend_window.months - 1) and cur.month
-    group by cur.employee_id, cur.month
-),
-
-previous as (
-    select
-        employee_id,
-        month,
-        composite_score - lag(composite_score) over (partition by employee_id order by month) as change,
-        lag(month) over (partition by employee_id order by month) as previous_month
-    from with_band
+    window
+        by_month as (partition by employee_id order by month),
+        trend_frame as (
+            partition by employee_id order by month_index
+            range between trend_window.months - 1 preceding and current row
+        )
 )
 
 select
@@ -113,8 +110,8 @@ select
     w.composite_rounded,
     w.band,
     w.is_complete,
-    case when p.previous_month = w.month - interval 1 month then p.change end as composite_change,
-    t.trend_slope_3m,
+    case when w.previous_month = w.month - interval 1 month then w.change end as composite_change,
+    case when w.trend_points >= 2 then w.trailing_slope end as trend_slope_3m,
     config.config_version,
     w.categories_present,
     w.metrics_present,
@@ -123,8 +120,6 @@ select
     w.department_id,
     w.region,
     w.is_provisional
-from with_band as w
-inner join trend as t on t.employee_id = w.employee_id and t.month = w.month
-inner join previous as p on p.employee_id = w.employee_id and p.month = w.month
+from over_time as w
 left join {{ ref('leadership_levels') }} as levels on levels.leadership_level = w.leadership_level
 cross join {{ ref('int_scorecard_config_version') }} as config
