@@ -98,10 +98,17 @@ def read_frame(
     return frame
 
 
+FINGERPRINT_GRID = "round(cast({} as double) * 1e6 + 0.2357111317)"
+"""How a feature value enters a fingerprint: on a millionths grid. DuckDB's parallel sums differ in
+the last bits from one build to the next (1e-14 on a score), which must not count as a change of
+input; the grid is offset so that weighted sums of decimal figures (8.3508875) never sit on a
+rounding edge, where that noise would tip them."""
+
+
 def month_fingerprints(con: duckdb.DuckDBPyConnection, after: pd.Timestamp | None) -> dict[pd.Timestamp, int]:
     """Every month a champion trained through ``after`` scores, with a fingerprint of its rows
     (their count and every feature value, order-free): the same fingerprint scores the same."""
-    values = ", ".join(f"f.{c}" for c in FEATURES)
+    values = ", ".join(FINGERPRINT_GRID.format(f"f.{c}") for c in FEATURES)
     rows = con.execute(
         f"select f.month, hash(count(*), bit_xor(hash(f.employee_id, {values}))) {FRAME_SOURCE} "
         "group by f.month order by f.month",
