@@ -58,7 +58,7 @@ def _generated(spec: BenchSpec, say: Callable[[str], None]) -> tuple[Path, float
 
     cache = spec.workdir / "cache" / spec.label
     timing = cache / "generate.json"
-    if timing.exists():
+    if timing.exists() and (cache / "landing").is_dir() and (cache / "truth").is_dir():
         return cache, json.loads(timing.read_text())["generate_s"]
     shutil.rmtree(cache, ignore_errors=True)
     say(f"generating {spec.employees:,} employees x {spec.months} months")
