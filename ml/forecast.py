@@ -49,20 +49,21 @@ def predict_with_champion(con: duckdb.DuckDBPyConnection, tracking: Tracking) ->
     ]
     todo = [m for m in months if m not in reused]
 
-    def parts():  # a month at a time: memory stays at one month of the organisation
+    def scored():  # a month at a time: memory stays at one month of the organisation
         for month in todo:
-            yield prediction_rows(
+            latest = month == months[-1]
+            rows = prediction_rows(
                 champion.classifier,
                 champion.features,
                 champion.prior_log_odds_shift,
                 read_frame(con, month=month),
                 model_version=champion.version,
                 run_id=champion.run_id,
-                explain=month == months[-1],
+                explain=latest,
             )
+            yield month, (champion.version, fingerprints[month], latest), rows
 
-    scored = {m: (champion.version, fingerprints[m], m == months[-1]) for m in todo}
-    write_predictions(con, parts(), keep=reused, scored=scored)
+    write_predictions(con, scored(), keep=reused)
     rows = con.execute("select count(*) from ml.readiness_predictions").fetchone()[0]
     return ForecastOutcome(
         model_version=champion.version,
