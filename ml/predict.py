@@ -122,7 +122,7 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def scored_months(con: duckdb.DuckDBPyConnection, model_version: str) -> dict:
     """Month -> (fingerprint, explained) of the months ``model_version`` scored whose predictions
-    are all still in ml.readiness_predictions."""
+    are still in ml.readiness_predictions."""
     _create_tables(con)
     rows = con.execute(
         """
