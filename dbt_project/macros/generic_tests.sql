@@ -1,13 +1,17 @@
 {#- Generic tests the project needs without external packages (the machines are offline). -#}
 
+{#- SQL true where ``column`` lies outside [min_value, max_value] (either bound may be none). -#}
+{% macro outside_bounds(column, min_value=none, max_value=none) -%}
+    {%- set outside = [] -%}
+    {%- if min_value is not none -%}{%- do outside.append(column ~ ' < ' ~ min_value) -%}{%- endif -%}
+    {%- if max_value is not none -%}{%- do outside.append(column ~ ' > ' ~ max_value) -%}{%- endif -%}
+    ({{ outside | join(' or ') }})
+{%- endmacro %}
+
 {% test value_between(model, column_name, min_value=none, max_value=none) %}
     select {{ column_name }} from {{ model }}
     where {{ column_name }} is not null
-      and (
-        {%- if min_value is not none %} {{ column_name }} < {{ min_value }} {% endif -%}
-        {%- if min_value is not none and max_value is not none %} or {% endif -%}
-        {%- if max_value is not none %} {{ column_name }} > {{ max_value }} {% endif -%}
-      )
+      and {{ outside_bounds(column_name, min_value, max_value) }}
 {% endtest %}
 
 {% test unique_combination(model, columns) %}
@@ -33,10 +37,8 @@
         {%- do rules.append(('accepted_values', column, column ~ ' not in (' ~ quoted | join(', ') ~ ')')) -%}
     {%- endfor -%}
     {%- for column, bounds in value_between.items() -%}
-        {%- set outside = [] -%}
-        {%- if bounds.get('min_value') is not none -%}{%- do outside.append(column ~ ' < ' ~ bounds.min_value) -%}{%- endif -%}
-        {%- if bounds.get('max_value') is not none -%}{%- do outside.append(column ~ ' > ' ~ bounds.max_value) -%}{%- endif -%}
-        {%- do rules.append(('value_between', column, '(' ~ outside | join(' or ') ~ ')')) -%}
+        {%- set condition = outside_bounds(column, bounds.get('min_value'), bounds.get('max_value')) -%}
+        {%- do rules.append(('value_between', column, condition)) -%}
     {%- endfor %}
     with counts as (
         select
