@@ -15,6 +15,7 @@ import typer
 from lpss_pipeline.bench.command import bench, bench_report
 from lpss_pipeline.console import console, ensured_settings, new_table
 from lpss_pipeline.dashboard.commands import print_demo_accounts, serve, users_app
+from lpss_pipeline.mapping.commands import check, mappings_app
 from lpss_pipeline.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, load_settings, mlflow_store_exists
 
 app = typer.Typer(
@@ -182,6 +183,8 @@ app.command()(serve)  # the dashboard's commands live beside it (lpss_pipeline/d
 app.command()(bench)  # the benchmark's too (lpss_pipeline/bench/command.py)
 app.command("bench-report")(bench_report)
 app.add_typer(users_app, name="users")
+app.command()(check)  # the mapping's too (lpss_pipeline/mapping/commands.py)
+app.add_typer(mappings_app, name="mappings")
 
 alerts_app = typer.Typer(help="Alerts and reminders: their delivery status, and sending what is pending.")
 app.add_typer(alerts_app, name="alerts")

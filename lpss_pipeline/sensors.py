@@ -15,10 +15,12 @@ from lpss_pipeline.alerting.reviews import is_overdue
 from lpss_pipeline.alerting.service import parameter
 from lpss_pipeline.alerting.state import read_state
 from lpss_pipeline.assets.alerts import alert_delivery_job, review_escalation_job
+from lpss_pipeline.assets.mapping import source_key
 from lpss_pipeline.config import channel
 from lpss_pipeline.contract import entities_of
 from lpss_pipeline.ingestion.receipts import unhandled_batches
 from lpss_pipeline.jobs import ingest_job
+from lpss_pipeline.mapping.batches import pending_by_source
 from lpss_pipeline.resources import LandingZoneResource, SlackResource
 
 INTERVAL_SECONDS = 15
@@ -30,23 +32,34 @@ in a row bound how long a landed batch takes to become a delivered alert (README
     job=ingest_job, minimum_interval_seconds=INTERVAL_SECONDS, default_status=dg.DefaultSensorStatus.RUNNING
 )
 def export_batch_sensor(context: dg.SensorEvaluationContext, landing: LandingZoneResource):
-    """Launch the ingest of a system whenever a complete batch (manifest present) has no receipt.
+    """Launch the ingest of a system whenever a complete batch (manifest present) has no receipt,
+    or a complete vendor batch of one of its mapped sources has none (mapped first, then loaded).
 
     Batches already loaded, by a run or by ``lpss ingest``, have a receipt and are skipped; the
-    run key (batches and their manifests) keeps the same set from being launched twice.
+    run key (batches and their manifests or files) keeps the same set from being launched twice.
     """
-    pending = unhandled_batches(landing.landing_path, landing.receipts_path)
-    if not pending:
+    work: dict[str, list[tuple[str, str]]] = {}
+    sources: dict[str, list[dg.AssetKey]] = {}
+    for b in unhandled_batches(landing.landing_path, landing.receipts_path):
+        work.setdefault(b.system, []).append((b.batch_id, b.manifest_sha256))
+    for mapping, batches in pending_by_source(
+        landing.config_path, landing.landing_path, landing.receipts_path
+    ):
+        sources.setdefault(mapping.system, []).append(source_key(mapping.source))
+        work.setdefault(mapping.system, []).extend((v.label, v.fingerprint()) for v in batches)
+    if not work:
         return dg.SkipReason("no new complete export batches")
     requests = []
-    for system in sorted({b.system for b in pending}):
-        batches = [b for b in pending if b.system == system]
-        identity = ",".join(f"{b.batch_id}@{b.manifest_sha256}" for b in batches)
+    for system in sorted(work):
+        identity = ",".join(f"{batch}@{sha}" for batch, sha in work[system])
         requests.append(
             dg.RunRequest(
                 run_key=f"{system}:{hashlib.sha256(identity.encode()).hexdigest()[:16]}",
-                asset_selection=[dg.AssetKey(e.asset_key) for e in entities_of(system)],
-                tags={"lpss/system": system, "lpss/batches": ",".join(b.batch_id for b in batches)},
+                asset_selection=[
+                    *sources.get(system, []),
+                    *(dg.AssetKey(e.asset_key) for e in entities_of(system)),
+                ],
+                tags={"lpss/system": system, "lpss/batches": ",".join(batch for batch, _ in work[system])},
             )
         )
     return requests

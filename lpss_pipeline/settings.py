@@ -82,6 +82,13 @@ class Settings:
         return self.published_dir / "lpss_marts.duckdb"
 
     @property
+    def config_dir(self) -> Path:
+        """The organisation's own configuration (its source mappings): ``LPSS_CONFIG_DIR``, else
+        ``LPSS_HOME/config``."""
+        configured = os.environ.get("LPSS_CONFIG_DIR")
+        return Path(configured).expanduser().resolve() if configured else self.home / "config"
+
+    @property
     def quarantine_dir(self) -> Path:
         return self.home / "quarantine"
 

@@ -31,7 +31,7 @@
     )
 
     select
-        * exclude (_batch_id, _source_file, _source_row, _loaded_at, _row_hash),
+        * exclude (_batch_id, _source_file, _source_row, _loaded_at, _row_hash, _vendor_file, _vendor_lines),
         {%- for column in extra_columns %}
         {{ column }},
         {%- endfor %}

@@ -13,12 +13,13 @@ from lpss_pipeline.resources import LandingZoneResource, QualityResource, Wareho
 WAREHOUSE_POOL = "warehouse"
 
 
-def _spec(e: Entity) -> dg.AssetSpec:
+def _spec(e: Entity, deps: tuple[dg.AssetKey, ...]) -> dg.AssetSpec:
     schema = dg.TableSchema(
         columns=[dg.TableColumn(c.name, c.duckdb_type, description=c.description) for c in e.columns]
     )
     return dg.AssetSpec(
         key=e.asset_key,
+        deps=deps,
         group_name="ingestion",
         description=f"{e.description} Raw, append-only rows of every loaded {e.system.upper()} batch "
         f"({e.kind}; key {', '.join(e.key)}).",
@@ -40,10 +41,13 @@ def _failure(report: IngestReport) -> dg.Failure:
     )
 
 
-def build_ingest_assets(system: str) -> dg.AssetsDefinition:
+def build_ingest_assets(system: str, sources: tuple[dg.AssetKey, ...] = ()) -> dg.AssetsDefinition:
+    """The system's raw assets; ``sources`` are the vendor sources mapped into its batches."""
     entities = entities_of(system)
 
-    @dg.multi_asset(name=f"ingest_{system}_exports", specs=[_spec(e) for e in entities], pool=WAREHOUSE_POOL)
+    @dg.multi_asset(
+        name=f"ingest_{system}_exports", specs=[_spec(e, sources) for e in entities], pool=WAREHOUSE_POOL
+    )
     def _ingest(
         context: dg.AssetExecutionContext,
         warehouse: WarehouseResource,

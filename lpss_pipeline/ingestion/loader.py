@@ -21,7 +21,7 @@ from lpss_pipeline.quality.quarantine import Quarantine, ensure_quarantine_ledge
 from .errors import BatchRefused, Finding
 from .landing import Batch, checked_files, discover_batches
 from .receipts import write_receipt
-from .staging import quote, stage_file, value_findings
+from .staging import LINEAGE_COLUMNS, quote, stage_file, value_findings
 
 META_COLUMNS = {
     "_batch_id": "VARCHAR NOT NULL",
@@ -29,6 +29,9 @@ META_COLUMNS = {
     "_source_row": "BIGINT NOT NULL",
     "_loaded_at": "TIMESTAMPTZ NOT NULL",
     "_row_hash": "VARCHAR NOT NULL",
+    # A mapped vendor batch (lpss_pipeline/mapping) traces each row to the vendor's file and line(s).
+    "_vendor_file": "VARCHAR",
+    "_vendor_lines": "VARCHAR",
 }
 
 
@@ -59,11 +62,11 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
         cols = [f"{quote(c.name)} {c.duckdb_type}" for c in e.columns]
         cols += [f"{name} {ddl}" for name, ddl in META_COLUMNS.items()]
         con.execute(f"CREATE TABLE IF NOT EXISTS raw.{quote(e.raw_table)} ({', '.join(cols)})")
-        for c in e.columns:
-            con.execute(
-                f"ALTER TABLE raw.{quote(e.raw_table)} ADD COLUMN IF NOT EXISTS {quote(c.name)} "
-                f"{c.duckdb_type}"
-            )
+        added = [(quote(c.name), c.duckdb_type) for c in e.columns] + [
+            (name, ddl) for name, ddl in META_COLUMNS.items() if name in LINEAGE_COLUMNS
+        ]
+        for name, ddl in added:
+            con.execute(f"ALTER TABLE raw.{quote(e.raw_table)} ADD COLUMN IF NOT EXISTS {name} {ddl}")
     con.execute("""
         CREATE TABLE IF NOT EXISTS ops.ingested_batches (
             system VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, manifest_sha256 VARCHAR NOT NULL,
@@ -82,7 +85,7 @@ def _insert_sql(system: str, name: str, stage: str) -> str:
             f"nullif({v}, '')" if c.type == "string" else f"CAST(nullif(trim({v}), '') AS {c.duckdb_type})"
         )
     row_hash = "md5(CAST(list_value(" + ", ".join(map(quote, e.column_names)) + ") AS VARCHAR))"
-    values += ["$batch_id", "$source_file", "_row", "$loaded_at", row_hash]
+    values += ["$batch_id", "$source_file", "_row", "$loaded_at", row_hash, *LINEAGE_COLUMNS]
     return (
         f"INSERT INTO raw.{quote(e.raw_table)} ({', '.join(targets)}) SELECT {', '.join(values)} FROM {stage}"
     )

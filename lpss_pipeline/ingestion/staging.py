@@ -19,6 +19,8 @@ from .errors import Finding
 from .landing import EntityFile
 
 SAMPLE_ROWS = 5
+LINEAGE_COLUMNS = ("_vendor_file", "_vendor_lines")
+"""Optional columns of a mapped batch's files: the vendor file and line(s) each row came from."""
 _BOM = b"\xef\xbb\xbf"
 
 # A value of each contract type, as text, must match the pattern and cast to the warehouse type.
@@ -88,7 +90,7 @@ def _header_findings(entity: Entity, header: list[str], label: str) -> list[Find
     findings += [
         Finding(label, f"column is not in the {entity.system}/{entity.name} contract", column=c)
         for c in header
-        if c not in declared
+        if c not in declared and c not in LINEAGE_COLUMNS
     ]
     findings += [
         Finding(label, "column appears more than once in the header", column=c)
@@ -122,7 +124,10 @@ def stage_file(
     findings = findings or _header_findings(entity, header, label)
     if findings:
         return findings
-    cols = ", ".join(f"CAST({quote(c)} AS VARCHAR) AS {quote(c)}" for c in entity.column_names)
+    cols = ", ".join(
+        f"CAST({quote(c) if c in header else 'NULL'} AS VARCHAR) AS {quote(c)}"
+        for c in (*entity.column_names, *LINEAGE_COLUMNS)
+    )
     if file.format == "csv":
         names = "{" + ", ".join(f"'{h}': 'VARCHAR'" for h in header) + "}"
         source = (

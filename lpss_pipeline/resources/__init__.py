@@ -22,7 +22,9 @@ def file_resources(settings: Settings) -> dict:
             path=str(settings.warehouse_path), published_path=str(settings.published_path)
         ),
         "landing": LandingZoneResource(
-            landing_dir=str(settings.landing_dir), receipts_dir=str(settings.receipts_dir)
+            landing_dir=str(settings.landing_dir),
+            receipts_dir=str(settings.receipts_dir),
+            config_dir=str(settings.config_dir),
         ),
         "quality": QualityResource(
             quarantine_dir=str(settings.quarantine_dir),

@@ -8,10 +8,12 @@ import dagster as dg
 
 
 class LandingZoneResource(dg.ConfigurableResource):
-    """``LPSS_LANDING_DIR`` (default ``LPSS_HOME/landing``) and ``LPSS_HOME/receipts``."""
+    """``LPSS_LANDING_DIR`` (default ``LPSS_HOME/landing``), ``LPSS_HOME/receipts`` and the
+    organisation's configuration folder, where its source mappings live."""
 
     landing_dir: str
     receipts_dir: str
+    config_dir: str
 
     @property
     def landing_path(self) -> Path:
@@ -20,3 +22,7 @@ class LandingZoneResource(dg.ConfigurableResource):
     @property
     def receipts_path(self) -> Path:
         return Path(self.receipts_dir)
+
+    @property
+    def config_path(self) -> Path:
+        return Path(self.config_dir)

@@ -1,0 +1,257 @@
+"""Vendor batches: found under ``landing/<source>/<batch>/``, mapped, handed on as contract batches.
+
+A vendor batch is complete when its mapping says so (a manifest, a marker file, or a file named
+for the batch's date). Mapped, it becomes the contract batch ``landing/<system>/<batch_id>/``
+(Parquet files whose rows carry ``_vendor_file`` and ``_vendor_lines``, and a manifest naming the
+source and the vendor files' checksums), which the normal ingestion then loads and checks. The
+vendor's files stay where they landed; a refused vendor batch is quarantined like any other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from lpss_pipeline.contract import BATCH_ID_FORMAT, BATCH_ID_PATTERN, MANIFEST_NAME, entity
+from lpss_pipeline.ingestion.errors import Finding
+from lpss_pipeline.ingestion.landing import Batch, file_sha256
+from lpss_pipeline.ingestion.staging import LINEAGE_COLUMNS, quote
+from lpss_pipeline.quality.quarantine import Quarantine, ensure_quarantine_ledger
+
+from .engine import MappedBatch, map_batch
+from .spec import Mapping, MappingError, active_sources, load_mapping
+
+DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class VendorBatch:
+    source: str
+    folder: Path
+    batch_id: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.source}/{self.folder.name}"
+
+    @property
+    def as_batch(self) -> Batch:
+        """The vendor batch as the quarantine and receipts see a batch (its source as the system)."""
+        return Batch(self.source, self.batch_id, self.folder)
+
+    def stats(self) -> dict[str, list[int]]:
+        """Each file's size and modification time: a cheap first look before any checksum."""
+        return {
+            p.name: [p.stat().st_size, p.stat().st_mtime_ns]
+            for p in sorted(self.folder.iterdir())
+            if p.is_file()
+        }
+
+    def fingerprint(self) -> str:
+        """Identity of what the vendor delivered: every file's name and checksum."""
+        digest = hashlib.sha256()
+        for path in sorted(p for p in self.folder.iterdir() if p.is_file()):
+            digest.update(f"{path.name}\0{file_sha256(path)}\n".encode())
+        return digest.hexdigest()
+
+
+def batch_id_of(folder_name: str) -> str | None:
+    """``2026-11-30T060000Z`` as it is; a dated folder ``2026-11-30`` as that day's midnight UTC."""
+    if BATCH_ID_PATTERN.match(folder_name):
+        return folder_name
+    if DATE_FOLDER.match(folder_name):
+        return f"{folder_name}T000000Z"
+    return None
+
+
+def is_complete(mapping: Mapping, folder: Path, batch_id: str) -> bool:
+    ((kind, name),) = mapping.completion.items()
+    if kind == "dated_file":
+        day = datetime.strptime(batch_id, BATCH_ID_FORMAT)
+        name = name.replace("{date}", f"{day:%Y-%m-%d}").replace("{yyyymmdd}", f"{day:%Y%m%d}")
+    return (folder / name).is_file()
+
+
+def vendor_batches(landing_dir: Path, mapping: Mapping) -> list[VendorBatch]:
+    """The source's complete batches, oldest first."""
+    root = Path(landing_dir) / mapping.source
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        batch_id = batch_id_of(folder.name)
+        if batch_id and is_complete(mapping, folder, batch_id):
+            found.append(VendorBatch(mapping.source, folder, batch_id))
+    return found
+
+
+def _write_entity(
+    con: duckdb.DuckDBPyConnection, mapped_table: str, system: str, name: str, path: Path
+) -> int:
+    lineage = dict(zip(LINEAGE_COLUMNS, ("_file", "_lines"), strict=True))
+    select = ", ".join(
+        [*map(quote, entity(system, name).column_names), *(f"{v} AS {k}" for k, v in lineage.items())]
+    )
+    con.execute(f"COPY (SELECT {select} FROM {mapped_table} ORDER BY _row) TO '{path}' (FORMAT parquet)")
+    return con.execute(f"SELECT count(*) FROM {mapped_table}").fetchone()[0]
+
+
+def write_contract_batch(
+    con: duckdb.DuckDBPyConnection, mapped: MappedBatch, vendor: VendorBatch, landing_dir: Path
+) -> Path:
+    """The mapped entities as contract batch ``landing/<system>/<batch_id>/``, manifest last."""
+    mapping = mapped.mapping
+    folder = Path(landing_dir) / mapping.system / vendor.batch_id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MANIFEST_NAME).unlink(missing_ok=True)
+    files = {}
+    for name, e in mapped.entities.items():
+        path = folder / f"{name}.parquet"
+        rows = _write_entity(con, e.table, mapping.system, name, path)
+        files[name] = {"file": path.name, "rows": rows, "sha256": file_sha256(path)}
+    manifest = {
+        "system": mapping.system,
+        "batch_id": vendor.batch_id,
+        "exported_at": datetime.strptime(vendor.batch_id, BATCH_ID_FORMAT).replace(tzinfo=UTC).isoformat(),
+        "files": files,
+        "source": {
+            "name": mapping.source,
+            "folder": f"{mapping.source}/{vendor.folder.name}",
+            "mapping": str(mapping.path.name),
+            "fingerprint": vendor.fingerprint(),
+            "vendor_files": {f.path.name: file_sha256(f.path) for f in mapped.files},
+        },
+    }
+    (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return folder
+
+
+def mapped_source(folder: Path) -> dict | None:
+    """The ``source`` block of a contract batch's manifest: None for a batch exported as contract."""
+    try:
+        return json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8")).get("source")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def conflict(vendor: VendorBatch, mapping: Mapping, landing_dir: Path) -> Finding | None:
+    """A contract batch of that id exists and is not this delivery's own mapping."""
+    folder = Path(landing_dir) / mapping.system / vendor.batch_id
+    if not folder.exists():
+        return None
+    source = mapped_source(folder) or {}
+    if source.get("name") == mapping.source and source.get("fingerprint") == vendor.fingerprint():
+        return None
+    owner = f"source {source['name']}" if source.get("name") else "a contract export"
+    return Finding(
+        f"{vendor.label}",
+        f"{mapping.system}/{vendor.batch_id} already exists from {owner}; raw data is append-only, so send "
+        "the correction as a new batch with a later folder name",
+        check="mapping",
+    )
+
+
+def map_to_contract(
+    mapping: Mapping, vendor: VendorBatch, landing_dir: Path
+) -> tuple[MappedBatch | None, list[Finding], Path | None]:
+    """Map one vendor batch in a private DuckDB; write the contract batch unless refused."""
+    clash = conflict(vendor, mapping, landing_dir)
+    if clash:
+        return None, [clash], None
+    with tempfile.TemporaryDirectory(prefix="lpss-map-") as scratch, duckdb.connect() as con:
+        mapped = map_batch(con, mapping, vendor.folder, Path(scratch))
+        if mapped.refused:
+            return mapped, mapped.findings, None
+        return mapped, mapped.findings, write_contract_batch(con, mapped, vendor, landing_dir)
+
+
+@dataclass
+class MappingResult:
+    vendor: VendorBatch
+    status: str  # mapped | refused | skipped (handled before, same files)
+    findings: list[Finding]
+    contract_folder: Path | None = None
+
+
+def receipt_path(receipts_dir: Path, vendor: VendorBatch) -> Path:
+    return Path(receipts_dir) / vendor.source / f"{vendor.batch_id}.json"
+
+
+def handled(receipts_dir: Path, vendor: VendorBatch) -> bool:
+    """A receipt for this exact delivery exists: mapped or refused, it is not tried again."""
+    try:
+        receipt = json.loads(receipt_path(receipts_dir, vendor).read_text())
+        return receipt["stats"] == vendor.stats() or receipt["fingerprint"] == vendor.fingerprint()
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def write_receipt(receipts_dir: Path, result: MappingResult) -> None:
+    path = receipt_path(receipts_dir, result.vendor)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    body = {
+        "source": result.vendor.source,
+        "batch_id": result.vendor.batch_id,
+        "fingerprint": result.vendor.fingerprint(),
+        "stats": result.vendor.stats(),
+        "status": result.status,
+        "contract_batch": str(result.contract_folder.name) if result.contract_folder else None,
+        "findings": [str(f) for f in result.findings],
+    }
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(body, indent=2) + "\n")
+    tmp.replace(path)
+
+
+def pending(landing_dir: Path, receipts_dir: Path, mapping: Mapping) -> list[VendorBatch]:
+    return [v for v in vendor_batches(landing_dir, mapping) if not handled(receipts_dir, v)]
+
+
+def pending_by_source(
+    config_dir: Path, landing_dir: Path, receipts_dir: Path
+) -> list[tuple[Mapping, list[VendorBatch]]]:
+    """Every active source with vendor batches to map; a mapping that cannot be read is left to
+    its asset's run, which names the error."""
+    found = []
+    for name, path in active_sources(config_dir, landing_dir).items():
+        try:
+            mapping = load_mapping(path, name)
+        except MappingError:
+            continue
+        batches = pending(landing_dir, receipts_dir, mapping)
+        if batches:
+            found.append((mapping, batches))
+    return found
+
+
+def map_pending(
+    con: duckdb.DuckDBPyConnection,
+    mapping: Mapping,
+    landing_dir: Path,
+    receipts_dir: Path,
+    quarantine: Quarantine,
+) -> list[MappingResult]:
+    """Map every complete vendor batch of the source not handled yet, oldest first.
+
+    A refused batch is quarantined (files copied, reason recorded, the data channel alerted) and
+    does not stop the others; its contract batch is never written, so nothing reaches raw.
+    """
+    ensure_quarantine_ledger(con)
+    results = []
+    for vendor in pending(landing_dir, receipts_dir, mapping):
+        _, findings, folder = map_to_contract(mapping, vendor, landing_dir)
+        if folder is None:
+            quarantine.quarantine(con, vendor.as_batch, "mapping", findings)
+            result = MappingResult(vendor, "refused", findings)
+        else:
+            result = MappingResult(vendor, "mapped", findings, folder)
+        write_receipt(receipts_dir, result)
+        results.append(result)
+    return results

@@ -1,0 +1,119 @@
+"""`lpss check`: a vendor batch mapped and checked as loading would, with nothing loaded.
+
+Everything happens in a scratch folder: the mapping in an in-memory DuckDB, then the contract
+batch it would become, loaded into a scratch warehouse by the real loader (manifest, contract
+and value checks) and validated by the real data-integrity suites. The home's warehouse,
+landing zone, quarantine and outbox are never opened.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from lpss_pipeline.contract import BATCH_ID_FORMAT, entity
+from lpss_pipeline.ingestion.errors import BatchRefused, Finding
+from lpss_pipeline.ingestion.landing import Batch
+from lpss_pipeline.ingestion.loader import ensure_raw_schema, load_batch
+from lpss_pipeline.ingestion.staging import quote
+
+from .batches import VendorBatch, batch_id_of, is_complete, write_contract_batch
+from .engine import MappedBatch, map_batch
+from .spec import Mapping
+
+SAMPLE = 3
+
+
+@dataclass
+class EntityPreview:
+    name: str
+    rows: int
+    label: str
+    columns: list[str]
+    sample: list[tuple]
+
+
+@dataclass
+class DryRun:
+    mapping: Mapping
+    folder: Path
+    batch_id: str
+    complete: bool
+    findings: list[Finding] = field(default_factory=list)
+    entities: list[EntityPreview] = field(default_factory=list)
+    unused: dict[str, list[str]] = field(default_factory=dict)
+    stage: str = "mapping"  # the last stage reached: mapping, contract, integrity
+
+    @property
+    def would_load(self) -> bool:
+        return not any(f.blocking for f in self.findings)
+
+
+def _previews(con: duckdb.DuckDBPyConnection, mapped: MappedBatch, system: str) -> list[EntityPreview]:
+    previews = []
+    for e in mapped.entities.values():
+        columns = list(entity(system, e.name).column_names)
+        sample = con.execute(
+            f"SELECT {', '.join(map(quote, columns))} FROM {e.table} ORDER BY _row LIMIT {SAMPLE}"
+        ).fetchall()
+        previews.append(EntityPreview(e.name, e.rows, e.label, columns, sample))
+    return previews
+
+
+def _vendor_terms(con: duckdb.DuckDBPyConnection, system: str, batch_id: str, f: Finding) -> Finding:
+    """An integrity finding on contract rows, pointed back at the vendor file and its lines."""
+    name = f.entity
+    if not f.rows or name is None:
+        return f
+    table = f'raw."{entity(system, name).raw_table}"'
+    found = con.execute(
+        f"SELECT min(_vendor_file), list(_vendor_lines ORDER BY _source_row) FROM {table} "
+        "WHERE _batch_id = ? AND list_contains(?, _source_row)",
+        [batch_id, list(f.rows)],
+    ).fetchone()
+    if not found or not found[0]:
+        return f
+    lines = tuple(int(x.split(",")[0]) for x in found[1] if x and x[0].isdigit())
+    return Finding(found[0], f.message, f.column, lines or f.rows, f.affected, f.check, f.blocking)
+
+
+def _integrity(con, system: str, batch_id: str, scratch: Path) -> list[Finding]:
+    from expectations.gx_run import GxRunner  # GX takes seconds to import: only once mapping passed
+    from lpss_pipeline.quality.batch_frames import BatchRef
+    from lpss_pipeline.quality.integrity import validate_batch
+
+    runner = GxRunner(scratch / "gx", scratch / "data_docs")
+    validation = validate_batch(con, runner, BatchRef(system, batch_id))
+    return [_vendor_terms(con, system, batch_id, f) for f in validation.all_findings]
+
+
+def dry_run(mapping: Mapping, folder: Path) -> DryRun:
+    """Map ``folder`` with ``mapping`` and run every check loading would, in a scratch folder."""
+    folder = Path(folder).resolve()
+    batch_id = batch_id_of(folder.name) or datetime.now(UTC).strftime(BATCH_ID_FORMAT)
+    result = DryRun(mapping, folder, batch_id, is_complete(mapping, folder, batch_id))
+    with tempfile.TemporaryDirectory(prefix="lpss-check-") as tmp:
+        scratch = Path(tmp)
+        with duckdb.connect() as con:
+            mapped = map_batch(con, mapping, folder, scratch)
+            result.findings, result.unused = list(mapped.findings), mapped.unused
+            result.entities = _previews(con, mapped, mapping.system)
+            if mapped.refused:
+                return result
+            vendor = VendorBatch(mapping.source, folder, batch_id)
+            contract = write_contract_batch(con, mapped, vendor, scratch / "landing")
+        result.stage = "contract"
+        with duckdb.connect(str(scratch / "warehouse.duckdb")) as con:
+            ensure_raw_schema(con)
+            try:
+                load_batch(con, Batch(mapping.system, batch_id, contract), scratch / "landing")
+            except BatchRefused as refused:
+                result.findings += refused.findings
+                return result
+            result.stage = "integrity"
+            result.findings += _integrity(con, mapping.system, batch_id, scratch)
+    return result

@@ -1,0 +1,400 @@
+"""Mapping one vendor batch to contract entities, set-wise in DuckDB, with every error at once.
+
+Per entity, two statements: the row stage computes each column's vendor text (``s__``) and
+converted value (``v__``) for every vendor row; the output stage resolves names, aggregates
+(``group_by``) and writes the contract's text, keeping each row's vendor file and line(s).
+A row whose source is present but whose value is not broke its rule: one query per entity
+finds them all, and the contract's own checks then run on the output, still by vendor line.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from lpss_pipeline.contract import Column, entity
+from lpss_pipeline.ingestion.errors import Finding
+from lpss_pipeline.ingestion.staging import SAMPLE_ROWS, quote, value_findings
+
+from .readers import ReadFile, matching_files, read_vendor_file
+from .spec import EntityMapping, Mapping, MappingError
+from .transforms import (
+    INLINE,
+    Context,
+    Expr,
+    compile_spec,
+    contract_text,
+    convert,
+    display_name,
+    literal,
+    name_key,
+)
+
+LOOKUPS_DIR = Path(__file__).resolve().parent / "lookups"
+CHECK = "mapping"
+
+
+@dataclass(frozen=True)
+class MappedEntity:
+    name: str
+    table: str  # temp table: _row (vendor line), _file, _lines, then the contract columns as text
+    label: str  # the vendor file it mostly comes from
+    rows: int
+    sources: dict[str, str | None]  # contract column -> the vendor column it reads, when one
+
+
+@dataclass
+class MappedBatch:
+    mapping: Mapping
+    folder: Path
+    files: list[ReadFile] = field(default_factory=list)
+    entities: dict[str, MappedEntity] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    unused: dict[str, list[str]] = field(default_factory=dict)  # vendor file label -> columns
+
+    @property
+    def refused(self) -> bool:
+        return any(f.blocking for f in self.findings)
+
+
+def _load_lookups(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Region lookups shipped as CSV (code or name -> region), one temp table each."""
+    tables = {}
+    for path in sorted(LOOKUPS_DIR.glob("*.csv")):
+        table = f"_lookup_{path.stem}"
+        with path.open(encoding="utf-8") as handle:
+            rows = [(r["code"].strip().lower(), r["region"]) for r in csv.DictReader(handle)]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} (code VARCHAR, region VARCHAR)")
+        con.executemany(f"INSERT INTO {table} VALUES (?, ?)", rows)
+        tables[path.stem] = table
+    return tables
+
+
+def _read_files(con, mapping: Mapping, folder: Path, scratch: Path, out: MappedBatch) -> dict[str, str]:
+    """Each vendor file spec's rows in temp table ``_vf_<name>`` (several matching files unioned)."""
+    tables = {}
+    prefix = f"{mapping.source}/{folder.name}"
+    for name, spec in mapping.files.items():
+        paths = matching_files(folder, spec)
+        if not paths:
+            if spec.required:
+                out.findings.append(
+                    Finding(
+                        f"{prefix}/{spec.path}", f"no file matches {spec.path!r} (files.{name})", check=CHECK
+                    )
+                )
+            continue
+        parts = []
+        for i, path in enumerate(paths):
+            read, findings = read_vendor_file(
+                con, spec, path, f"{prefix}/{path.name}", f"_vf_{name}_{i}", scratch
+            )
+            out.findings += [_as_mapping(f) for f in findings]
+            if read:
+                out.files.append(read)
+                parts.append(read)
+        if not parts:
+            continue
+        union = " UNION ALL BY NAME ".join(
+            f"SELECT {literal(p.label)} AS _file, * FROM {p.table}" for p in parts
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _vf_{name} AS {union}")
+        tables[name] = f"_vf_{name}"
+    return tables
+
+
+def _as_mapping(f: Finding) -> Finding:
+    return Finding(f.file, f.message, f.column, f.rows, f.affected, CHECK, f.blocking)
+
+
+def _columns(con, table: str) -> tuple[str, ...]:
+    rows = con.execute(f"DESCRIBE {table}").fetchall()
+    return tuple(r[0] for r in rows if not r[0].startswith("_"))
+
+
+def _rule_findings(
+    con, rows: str, compiled: dict[str, Expr], label: str, e: EntityMapping
+) -> dict[str, Finding]:
+    """Rows where a vendor value is present but its rule gave nothing: one scan for every column."""
+    checked = [(c, x) for c, x in compiled.items() if x.aggregate != INLINE and x.by_name is None]
+    if not checked:
+        return {}
+    failed = {c: f"(s__{c} IS NOT NULL AND v__{c} IS NULL)" for c, _ in checked}
+    aggregates = ", ".join(
+        f"count(*) FILTER (WHERE {failed[c]}), "
+        f"list(_line ORDER BY _line) FILTER (WHERE {failed[c]})[1:{SAMPLE_ROWS}], "
+        f"any_value(s__{c}) FILTER (WHERE {failed[c]})"
+        for c, _ in checked
+    )
+    result = con.execute(f"SELECT {aggregates} FROM {rows}").fetchone()
+    findings = {}
+    for i, (c, x) in enumerate(checked):
+        count, lines, example = result[3 * i : 3 * i + 3]
+        if count:
+            findings[c] = Finding(
+                label,
+                f"{example!r} is not {x.rule} (rule for {e.name}.{c})",
+                column=x.column or c,
+                rows=tuple(lines),
+                affected=count,
+                check=CHECK,
+            )
+    return findings
+
+
+def _name_index(con, e: EntityMapping, rows: str, mapped: dict[str, MappedEntity]) -> str:
+    """Normalised employee name -> ids, from the employees being mapped or mapped before."""
+    if e.name == "employees":
+        if "full_name" not in e.columns:
+            raise MappingError(f"entities.{e.name}", "employee_by_name needs full_name mapped")
+        source, name, key = rows, "v__full_name", "v__employee_id"
+    elif "employees" in mapped:
+        source, name, key = mapped["employees"].table, "full_name", "employee_id"
+    else:
+        raise MappingError(
+            f"entities.{e.name}", "employee_by_name needs the employees entity mapped above it"
+        )
+    index = f"_names_{e.name}"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {index} AS SELECT {name_key(f'CAST({name} AS VARCHAR)')} AS key, "
+        f"count(DISTINCT {key}) AS n, min({key}) AS id, string_agg(DISTINCT {key}, ', ') AS ids "
+        f"FROM {source} WHERE {key} IS NOT NULL GROUP BY 1"
+    )
+    return index
+
+
+def _name_findings(
+    con, rows: str, index: str, c: str, x: Expr, label: str, e: EntityMapping
+) -> list[Finding]:
+    joined = f"{rows} r LEFT JOIN {index} i ON i.key = r.v__{c}"
+    findings = []
+    for kind, condition, message in (
+        (
+            "unknown",
+            "r.s__" + c + " IS NOT NULL AND i.key IS NULL",
+            "{v!r} matches no employee of the export",
+        ),
+        ("ambiguous", "i.n > 1", "{v!r} matches {n} employees ({ids})"),
+    ):
+        count, lines, example, n, ids = con.execute(
+            f"SELECT count(*), list(r._line ORDER BY r._line)[1:{SAMPLE_ROWS}], any_value(r.s__{c}), "
+            f"any_value(i.n), any_value(i.ids) FROM {joined} WHERE {condition}"
+        ).fetchone()
+        if count:
+            policy = x.by_name[kind]
+            findings.append(
+                Finding(
+                    label,
+                    message.format(v=example, n=n, ids=ids)
+                    + f" (rule for {e.name}.{c}: employee_by_name, {kind}: {policy})",
+                    column=x.column,
+                    rows=tuple(lines),
+                    affected=count,
+                    check=CHECK,
+                    blocking=policy == "refuse",
+                )
+            )
+    return findings
+
+
+def _placeholders(e: EntityMapping, contract_cols: tuple[Column, ...], c: str, index: str, rows: str) -> str:
+    """Employees for manager names the export does not contain: named, marked, placed by their reports."""
+    unknown = f"{rows} r LEFT JOIN {index} i ON i.key = r.v__{c}"
+    values = []
+    for col in contract_cols:
+        override = e.placeholder.get(col.name)
+        if override is not None:
+            values.append(f"{literal(str(override))} AS {quote(col.name)}")
+        elif col.name == "employee_id":
+            values.append(f"'placeholder-' || substr(md5(r.v__{c}), 1, 10) AS employee_id")
+        elif col.name == "full_name":
+            values.append(f"{display_name(f'min(r.s__{c})')} AS full_name")
+        elif col.name == "job_title":
+            values.append("'(not in the export)' AS job_title")
+        elif col.name == "leadership_level":  # one level above the most senior of their reports
+            values.append(
+                "CAST(least(max(TRY_CAST(r.v__leadership_level AS INTEGER)) + 1, 4) AS VARCHAR) "
+                "AS leadership_level"
+            )
+        elif col.name == "email":
+            values.append(f"replace(r.v__{c}, ' ', '.') || '@placeholder.invalid' AS email")
+        elif col.name in (c, "termination_date", "slack_user_id"):
+            values.append(f"NULL AS {quote(col.name)}")
+        elif col.type in ("date", "month", "quarter"):
+            values.append(f"strftime(min(r.v__{col.name}), '%Y-%m-%d') AS {quote(col.name)}")
+        elif col.name in e.columns:
+            values.append(f"{contract_text(f'mode(r.v__{col.name})', col)} AS {quote(col.name)}")
+        else:
+            values.append(f"NULL AS {quote(col.name)}")
+    return (
+        f"SELECT min(r._line) AS _row, min(r._file) AS _file, 'placeholder' AS _lines, {', '.join(values)} "
+        f"FROM {unknown} WHERE r.s__{c} IS NOT NULL AND i.key IS NULL GROUP BY r.v__{c}"
+    )
+
+
+def _map_entity(
+    con, mapping: Mapping, e: EntityMapping, vendor: dict[str, str], lookups: dict, out: MappedBatch
+) -> list[tuple[str, str]]:
+    contract = entity(mapping.system, e.name)
+    where = f"{mapping.path.name}: entities.{e.name}"
+    if e.source not in out.entities:  # an entity mapped above wins over a file of the same name
+        base_table, line, aliases = vendor[e.source], "_line", {e.source: _columns(con, vendor[e.source])}
+        spec = mapping.files[e.source]
+        label = next((f.label for f in out.files if f.spec.name == e.source), e.source)
+    else:
+        source = out.entities[e.source]
+        base_table, line, aliases = source.table, "_row", {e.source: _columns(con, source.table)}
+        spec, label = None, source.label
+    joins = []
+    for j in e.joins:
+        if j["file"] not in vendor:
+            return []
+        aliases[j["file"]] = _columns(con, vendor[j["file"]])
+        how = "INNER" if j.get("how") == "inner" else "LEFT"
+        joins.append(f"{how} JOIN {vendor[j['file']]} AS {quote(j['file'])} ON {j['on']}")
+    ctx = Context(
+        mapping=mapping,
+        entity=e,
+        aliases=aliases,
+        date_formats=spec.date_formats if spec else (),
+        timestamp_formats=spec.timestamp_formats if spec else (),
+        excel=bool(spec and spec.format == "excel"),
+        decimal=spec.decimal if spec else ".",
+        thousands=spec.thousands if spec else "",
+        lookups=lookups,
+        missing=[],
+        used=set(),
+    )
+    for text in [e.where or "", *(j["on"] for j in e.joins)]:
+        ctx.note_sql(text)
+    compiled = {
+        c.name: compile_spec(e.columns[c.name], c, ctx, f"{where}.columns.{c.name}")
+        for c in contract.columns
+        if c.name in e.columns
+    }
+    if ctx.missing:
+        for alias, name, at in dict.fromkeys(ctx.missing):
+            out.findings.append(
+                Finding(
+                    label if alias == e.source else alias,
+                    f"column is not in the file ({at} reads it)",
+                    column=name,
+                    rows=(1,),
+                    check=CHECK,
+                )
+            )
+        return sorted(ctx.used)
+    row_cols = [
+        f"{x.source} AS s__{c}, {x.value} AS v__{c}" for c, x in compiled.items() if x.aggregate != INLINE
+    ]
+    base = quote(e.source)
+    keep = f", {base}.*" if e.group_by else ""
+    filters = f" WHERE {e.where}" if e.where else ""
+    rows = f"_rows_{e.name}"
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT {base}.{line} AS _line, {base}._file AS _file, "
+            f"{', '.join(row_cols) or 'NULL AS _none'}{keep} "
+            f"FROM {base_table} AS {base} {' '.join(joins)}{filters}"
+        )
+    except duckdb.Error as exc:
+        raise MappingError(where, f"the SQL of this entity fails: {str(exc).splitlines()[0]}") from None
+    broken = _rule_findings(con, rows, compiled, label, e)
+    out.findings += broken.values()
+    names = {c: x for c, x in compiled.items() if x.by_name is not None}
+    indexes = {c: _name_index(con, e, rows, out.entities) for c in names}
+    for c, x in names.items():
+        out.findings += _name_findings(con, rows, indexes[c], c, x, label, e)
+    table = f"_out_{e.name}"
+    select = _output_sql(contract.columns, compiled, e, rows, indexes)
+    for c, x in names.items():
+        if x.by_name["unknown"] == "placeholder":
+            select = f"{select} UNION ALL BY NAME {_placeholders(e, contract.columns, c, indexes[c], rows)}"
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {select}")
+    except duckdb.Error as exc:
+        raise MappingError(where, f"the SQL of this entity fails: {str(exc).splitlines()[0]}") from None
+    count = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    sources = {c: x.column for c, x in compiled.items()}
+    out.entities[e.name] = MappedEntity(e.name, table, label, count, sources)
+    # A value its rule could not convert is empty in the output: the rule's finding says it already.
+    out.findings += [
+        _named(f, sources, e.name)
+        for f in value_findings(con, contract, table, label)
+        if not (f.column in broken and f.message.startswith("value is required"))
+    ]
+    return sorted(ctx.used)
+
+
+def _output_sql(cols, compiled: dict[str, Expr], e: EntityMapping, rows: str, indexes: dict[str, str]) -> str:
+    values = []
+    for col in cols:
+        x = compiled.get(col.name)
+        if x is None:
+            value = "NULL"
+        elif x.by_name is not None:
+            unknown = x.by_name["unknown"] == "placeholder"
+            fallback = f"'placeholder-' || substr(md5(r.v__{col.name}), 1, 10)" if unknown else "NULL"
+            i = f"i_{col.name}"
+            value = (
+                f"CASE WHEN {i}.n = 1 THEN {i}.id "
+                f"WHEN {i}.key IS NULL AND r.v__{col.name} IS NOT NULL THEN {fallback} END"
+            )
+        elif x.aggregate == INLINE:
+            value = contract_text(convert(x.value, col, _plain())[0], col)
+        elif x.aggregate:
+            value = contract_text(x.aggregate.format(input=f"r.v__{col.name}"), col)
+        elif e.group_by and col.name not in e.group_by:  # one value per group, e.g. a map of its key
+            value = contract_text(f"any_value(r.v__{col.name})", col)
+        else:
+            value = contract_text(f"r.v__{col.name}", col)
+        values.append(f"{value} AS {quote(col.name)}")
+    joins = " ".join(f"LEFT JOIN {idx} AS i_{c} ON i_{c}.key = r.v__{c}" for c, idx in indexes.items())
+    if e.group_by:
+        keys = ", ".join(f"r.v__{c}" for c in e.group_by)
+        lineage = (
+            "min(r._line) AS _row, min(r._file) AS _file, "
+            "string_agg(CAST(r._line AS VARCHAR), ',' ORDER BY r._line) AS _lines"
+        )
+        return f"SELECT {lineage}, {', '.join(values)} FROM {rows} AS r GROUP BY {keys}"
+    lineage = "r._line AS _row, r._file AS _file, CAST(r._line AS VARCHAR) AS _lines"
+    return f"SELECT {lineage}, {', '.join(values)} FROM {rows} AS r {joins}"
+
+
+def _plain() -> Context:
+    """Conversion context of an inline aggregate: its SQL already gives typed values."""
+    return Context(None, None, {}, (), (), False, ".", "", {}, [], set())  # type: ignore[arg-type]
+
+
+def _named(f: Finding, sources: dict[str, str | None], entity_name: str) -> Finding:
+    """A contract finding on mapped rows, told in the vendor's terms: its column and the rule."""
+    contract_col = f.column or ""
+    vendor = sources.get(contract_col)
+    message = f"{f.message} (mapped to {entity_name}.{contract_col})" if contract_col else f.message
+    return Finding(f.file, message, vendor or contract_col or None, f.rows, f.affected, f.check, f.blocking)
+
+
+def map_batch(con: duckdb.DuckDBPyConnection, mapping: Mapping, folder: Path, scratch: Path) -> MappedBatch:
+    """Map the vendor files in ``folder``; every finding of the batch is collected, none raised."""
+    out = MappedBatch(mapping, Path(folder))
+    con.execute("SET TimeZone = 'UTC'")
+    vendor = _read_files(con, mapping, Path(folder), scratch, out)
+    lookups = _load_lookups(con)
+    used: set[tuple[str, str]] = set()
+    for e in mapping.entities.values():
+        if e.source in mapping.entities and list(mapping.entities).index(e.source) < list(
+            mapping.entities
+        ).index(e.name):
+            if e.source not in out.entities:
+                continue  # the entity it reads was not mapped: its findings say why
+        elif e.source not in vendor:
+            continue  # its file is missing or unreadable: already a finding
+        used.update(_map_entity(con, mapping, e, vendor, lookups, out))
+    for f in out.files:
+        columns = [c for c in f.columns if (f.spec.name, c) not in used]
+        if columns:
+            out.unused[f.label] = columns
+    return out
