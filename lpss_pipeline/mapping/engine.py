@@ -248,10 +248,11 @@ def _map_entity(
         source = out.entities[e.source]
         base_table, line, aliases = source.table, "_row", {e.source: _columns(con, source.table)}
         spec, label = None, source.label
-    joins = []
+    joins, absent = [], set()
     for j in e.joins:
-        if j["file"] not in vendor:
-            return []
+        if j["file"] not in vendor:  # an optional file not delivered: its columns are empty
+            absent.add(j["file"])
+            continue
         aliases[j["file"]] = _columns(con, vendor[j["file"]])
         how = "INNER" if j.get("how") == "inner" else "LEFT"
         joins.append(f"{how} JOIN {vendor[j['file']]} AS {quote(j['file'])} ON {j['on']}")
@@ -267,8 +268,9 @@ def _map_entity(
         lookups=lookups,
         missing=[],
         used=set(),
+        absent=absent,
     )
-    for text in [e.where or "", *(j["on"] for j in e.joins)]:
+    for text in [e.where or "", *(j["on"] for j in e.joins if j["file"] not in absent)]:
         ctx.note_sql(text)
     compiled = {
         c.name: compile_spec(e.columns[c.name], c, ctx, f"{where}.columns.{c.name}")
@@ -366,7 +368,7 @@ def _output_sql(cols, compiled: dict[str, Expr], e: EntityMapping, rows: str, in
 
 def _plain() -> Context:
     """Conversion context of an inline aggregate: its SQL already gives typed values."""
-    return Context(None, None, {}, (), (), False, ".", "", {}, [], set())  # type: ignore[arg-type]
+    return Context(None, None, {}, (), (), False, ".", "", {}, [], set(), set())  # type: ignore[arg-type]
 
 
 def _named(f: Finding, sources: dict[str, str | None], entity_name: str) -> Finding:

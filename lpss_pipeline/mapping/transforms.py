@@ -89,12 +89,15 @@ class Context:
     lookups: dict[str, str]  # lookup name -> temp table
     missing: list[tuple[str, str, str]]  # (alias, vendor column, where): reported as findings
     used: set[tuple[str, str]]
+    absent: set[str]  # optional joined files this batch does not have
 
     @property
     def base(self) -> str:
         return next(iter(self.aliases))
 
     def column(self, name: str, where: str, alias: str | None = None) -> str:
+        if alias in self.absent:
+            return "CAST(NULL AS VARCHAR)"
         for candidate in [alias] if alias else self.aliases:
             if name in self.aliases.get(candidate, ()):
                 self.used.add((candidate, name))
