@@ -32,10 +32,43 @@ DEMO_STATE = (
     "dagster_home",
     "mlflow.db",
     "mlartifacts",
+    "config",
 )
 
 
-def _generate(settings: Settings, employees: int, months: int, as_of: date, seed: int, fmt: str) -> None:
+def _as_vendor(settings: Settings, source: str | None, written: list[Path]) -> list[Path]:
+    """The HRIS batches rewritten as ``source``'s export, with the demo organisation's mapping."""
+    if not source:
+        return written
+    from lpss_pipeline.synthetic.vendor_export import demo_mapping, export_as
+
+    mapping = settings.config_dir / "mappings" / f"{source}.yaml"
+    mapping.parent.mkdir(parents=True, exist_ok=True)
+    mapping.write_text(demo_mapping(source))
+    params = settings.truth_dir / "generator.json"
+    params.write_text(json.dumps({**json.loads(params.read_text()), "source": source}, indent=2) + "\n")
+    console.print(f"  the HRIS batch as {source} exports it, mapped by {mapping}")
+    return [export_as(source, p, settings.landing_dir) if p.parent.name == "hris" else p for p in written]
+
+
+def _vendor_option(source: str | None) -> str | None:
+    from lpss_pipeline.synthetic.vendor_export import vendor_presets
+
+    if source and source not in vendor_presets():
+        console.print(f"[red]--source {source}: not an HRIS preset[/]; one of {', '.join(vendor_presets())}")
+        raise typer.Exit(2)
+    return source
+
+
+def _generate(
+    settings: Settings,
+    employees: int,
+    months: int,
+    as_of: date,
+    seed: int,
+    fmt: str,
+    source: str | None = None,
+) -> None:
     from lpss_pipeline.synthetic.generate import generate_history
 
     console.print(f"Generating {employees:,} employees x {months} months (seed {seed}, as of {as_of})")
@@ -49,8 +82,11 @@ def _generate(settings: Settings, employees: int, months: int, as_of: date, seed
         fmt=fmt,
         progress=console.is_terminal,
     )
-    for path in written:
+    for path in _as_vendor(settings, source, written):
         console.print(f"  wrote batch [bold]{path.relative_to(settings.landing_dir)}[/]")
+
+
+SOURCE_HELP = "Write the HRIS batch as this vendor's export (an HRIS preset, e.g. bamboohr) and map it."
 
 
 @app.command()
@@ -63,18 +99,22 @@ def generate(
     next_month: bool = typer.Option(
         False, "--next-month", help="Write the next month as an incremental batch."
     ),
+    source: str = typer.Option(None, "--source", help=SOURCE_HELP),
 ) -> None:
     """Write a synthetic organisation's HRIS and CRM export batches into the landing zone."""
     settings = ensured_settings()
+    source = _vendor_option(source)
     if next_month:
         from lpss_pipeline.synthetic.generate import generate_next_month
 
-        for path in generate_next_month(
-            settings.landing_dir, settings.truth_dir, progress=console.is_terminal
-        ):
+        written = generate_next_month(settings.landing_dir, settings.truth_dir, progress=console.is_terminal)
+        previous = json.loads((settings.truth_dir / "generator.json").read_text()).get("source")
+        for path in _as_vendor(settings, source or previous, written):
             console.print(f"  wrote batch [bold]{path.relative_to(settings.landing_dir)}[/]")
         return
-    _generate(settings, employees, months, date.fromisoformat(as_of) if as_of else date.today(), seed, fmt)
+    _generate(
+        settings, employees, months, date.fromisoformat(as_of) if as_of else date.today(), seed, fmt, source
+    )
 
 
 def _run(settings: Settings, job_name: str, verbose: bool) -> bool:
@@ -123,8 +163,10 @@ def demo(
     as_of: str = typer.Option(None, help="As-of date YYYY-MM-DD (default: today)."),
     seed: int = typer.Option(42, help="Random seed."),
     fresh: bool = typer.Option(False, help="Delete the previous demo's state under LPSS_HOME first."),
+    source: str = typer.Option(None, "--source", help=SOURCE_HELP),
 ) -> None:
     """Generate the demo organisation (once), run the whole pipeline and say where to look."""
+    source = _vendor_option(source)
     settings = load_settings()
     if fresh:
         for name in DEMO_STATE:
@@ -134,14 +176,17 @@ def demo(
     params = settings.truth_dir / "generator.json"
     if params.exists():
         previous = json.loads(params.read_text())
+        if (source or None) != previous.get("source"):
+            was = f"as {previous['source']} exports" if previous.get("source") else "in the contract's shape"
+            console.print(f"[red]The demo organisation was generated {was}[/]: add --fresh to start over.")
+            raise typer.Exit(2)
         console.print(
             f"Demo organisation already generated (as of {previous.get('as_of')}); reusing it. "
             "Use [bold]lpss demo --fresh[/] to start over."
         )
     else:
-        _generate(
-            settings, employees, months, date.fromisoformat(as_of) if as_of else date.today(), seed, "csv"
-        )
+        as_of_day = date.fromisoformat(as_of) if as_of else date.today()
+        _generate(settings, employees, months, as_of_day, seed, "csv", source)
     ok = _run(settings, "pipeline_job", verbose=False)
     ok = _run(settings, "alert_delivery_job", verbose=False) and ok
     _print_summary(settings)

@@ -6,8 +6,6 @@ load as any export. A refused vendor batch is quarantined and fails the step, as
 contract batch fails ingestion; a broken mapping file fails it with the file and key named.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg
@@ -26,8 +24,8 @@ def source_key(source: str) -> dg.AssetKey:
 
 def build_mapping_asset(source: str, path: Path) -> dg.AssetsDefinition:
     @dg.asset(
-        key=source_key(source),
-        name=f"map_{source}_exports",
+        key_prefix="vendor",
+        name=source,
         group_name=GROUP,
         pool=WAREHOUSE_POOL,
         kinds={"duckdb"},

@@ -14,6 +14,9 @@ from lpss_pipeline.contract import SYSTEMS, entities_of
 from lpss_pipeline.resources import LandingZoneResource, QualityResource, WarehouseResource
 
 CHECK_NAME = "data_integrity"
+# The CRM suite matches owner e-mails to HRIS employees, so it runs after the HRIS load of the run
+# (with a mapped HRIS source upstream, it would otherwise be ordered before it).
+READS = {"crm": [dg.AssetKey(["raw", "hris", "employees"])]}
 
 
 class RawCheckConfig(dg.Config):
@@ -27,6 +30,7 @@ def build_raw_checks(system: str) -> dg.AssetChecksDefinition:
             CHECK_NAME,
             asset=dg.AssetKey(e.asset_key),
             blocking=True,
+            additional_deps=READS.get(system, []),
             description=f"Great Expectations suite raw.{e.raw_table}: schema, types, keys, allowed values, "
             "ranges, plausible dates, references, row count and freshness; a blocking failure quarantines "
             "the batch.",

@@ -70,9 +70,7 @@ def _csv_header(file: EntityFile, label: str) -> tuple[list[str], list[Finding]]
 
 def _parquet_header(con: duckdb.DuckDBPyConnection, file: EntityFile, label: str) -> tuple[list[str], list]:
     try:
-        rows = con.execute(
-            "SELECT name FROM parquet_schema(?) WHERE name <> 'schema'", [str(file.path)]
-        ).fetchall()
+        rows = con.execute("DESCRIBE SELECT * FROM read_parquet(?)", [str(file.path)]).fetchall()
     except duckdb.Error as exc:
         return [], [Finding(label, f"not a readable Parquet file: {exc}")]
     return [r[0] for r in rows], []

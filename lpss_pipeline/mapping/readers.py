@@ -35,7 +35,11 @@ class ReadFile:
 
 
 def matching_files(folder: Path, spec: VendorFile) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and fnmatch.fnmatch(p.name, spec.path))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and fnmatch.fnmatch(p.name, spec.path) and not p.name.startswith(("~$", "."))
+    )
 
 
 def _clean(name: object) -> str:

@@ -83,12 +83,19 @@ class Mapping:
         raise MappingError(f"{self.path.name}: {where}", f"no rule {name!r} under 'rules:'")
 
 
-def _merge(base: Any, override: Any) -> Any:
+WHOLE = ("columns", "rules")
+"""Under these keys each entry is replaced whole: an organisation's column or rule is its own."""
+
+
+def _merge(base: Any, override: Any, whole: bool = False) -> Any:
     """Dictionaries merge key by key (the override wins); anything else is replaced whole."""
     if isinstance(base, dict) and isinstance(override, dict):
         merged = dict(base)
         for key, value in override.items():
-            merged[key] = _merge(base.get(key), value) if key in base else value
+            if key in base and not whole:
+                merged[key] = _merge(base[key], value, whole=key in WHOLE)
+            else:
+                merged[key] = value
         return merged
     return override
 
@@ -184,7 +191,11 @@ def _entity(system: str, name: str, spec: Any, known: set[str], where: str) -> E
         raise MappingError(
             f"{where}.group_by", f"{sorted(set(group_by) - set(columns))} are not mapped columns"
         )
-    joins = tuple(spec.get("join") or ())
+    # YAML 1.1 reads a bare `on:` key as the boolean true
+    joins = tuple(
+        {("on" if k is True else k): v for k, v in j.items()} if isinstance(j, dict) else j
+        for j in spec.get("join") or ()
+    )
     for i, join in enumerate(joins):
         if not isinstance(join, dict) or join.get("file") not in known or "on" not in join:
             raise MappingError(f"{where}.join[{i}]", "a join needs 'file' (of this mapping) and 'on' (SQL)")

@@ -25,6 +25,8 @@ FALSE_WORDS = ("false", "no", "n", "0", "f", "inactive")
 _TOKENS = {"YYYY": "%Y", "YY": "%y", "MM": "%m", "M": "%m", "DD": "%d", "D": "%d", "HH": "%H", "H": "%H"}
 _TOKENS |= {"hh": "%I", "mm": "%M", "ss": "%S", "A": "%p"}
 _TOKEN_PATTERN = re.compile("|".join(sorted(_TOKENS, key=len, reverse=True)))
+# Letters strip_accents keeps as they are, spelled as people type them without the key.
+LATIN_LETTERS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "ı": "i", "đ": "d", "þ": "th"}
 NAME_POLICIES = {"unknown": ("refuse", "empty", "placeholder"), "ambiguous": ("refuse", "empty")}
 
 
@@ -49,9 +51,11 @@ def name_key(text_sql: str) -> str:
         f"CASE WHEN strpos({text_sql}, ',') > 0 THEN trim(split_part({text_sql}, ',', 2)) || ' ' || "
         f"trim(split_part({text_sql}, ',', 1)) ELSE {text_sql} END"
     )
-    words = (
-        f"string_split(trim(regexp_replace(lower(strip_accents({ordered})), '[^a-z0-9]+', ' ', 'g')), ' ')"
-    )
+    plain = f"lower({ordered})"
+    for letter, spelled in LATIN_LETTERS.items():
+        plain = f"replace({plain}, '{letter}', '{spelled}')"
+    plain = f"regexp_replace(strip_accents({plain}), '[''’`]', '', 'g')"  # O'Brien is obrien
+    words = f"string_split(trim(regexp_replace({plain}, '[^a-z0-9]+', ' ', 'g')), ' ')"
     return f"nullif(array_to_string(list_filter({words}, lambda w: length(w) > 1), ' '), '')"
 
 
@@ -141,7 +145,7 @@ def parse_timestamp(v: str, ctx: Context) -> str:
 def parse_number(v: str, ctx: Context) -> str:
     text = f"CAST({v} AS VARCHAR)"
     cleaned = f"replace({text}, {literal(ctx.thousands)}, '')" if ctx.thousands else text
-    cleaned = f"regexp_replace({cleaned}, '[^0-9eE+\\-{re.escape(ctx.decimal)}]', '', 'g')"
+    cleaned = f"regexp_replace({cleaned}, '[^0-9+\\-{re.escape(ctx.decimal)}]', '', 'g')"
     if ctx.decimal != ".":
         cleaned = f"replace({cleaned}, {literal(ctx.decimal)}, '.')"
         return f"TRY_CAST({cleaned} AS DOUBLE)"
@@ -350,7 +354,7 @@ def _percent_from_words(spec, column, ctx, where) -> Expr:
 def _coalesce(spec, column, ctx, where) -> Expr:
     parts = [compile_spec(s, column, ctx, f"{where}.coalesce[{i}]") for i, s in enumerate(spec["coalesce"])]
     return Expr(
-        f"coalesce({', '.join(p.source for p in parts)})",
+        f"coalesce({', '.join(f'CAST({p.source} AS VARCHAR)' for p in parts)})",
         f"coalesce({', '.join(p.value for p in parts)})",
         " or ".join(dict.fromkeys(p.rule for p in parts)),
         parts[0].column,
@@ -382,14 +386,15 @@ def _aggregate(key: str, spec: dict, column: Column, ctx: Context, where: str) -
     target = spec[key]
     if key == "count" and target == "*":
         inner = "1"
-        source, name, rule = "'x'", None, ""
+        source, name, rule = "NULL", None, ""
     else:
         sql, name = _source(spec, key, ctx, where)
         inner = sql if key in ("count", "count_distinct") else parse_number(sql, ctx)
         source, rule = sql, "a number"
-    if spec.get("where"):
+    if spec.get("where"):  # rows left out are neither counted nor checked
         ctx.note_sql(str(spec["where"]))
         inner = f"CASE WHEN {spec['where']} THEN {inner} END"
+        source = f"CASE WHEN {spec['where']} THEN {source} END"
     distinct = "DISTINCT " if key == "count_distinct" else ""
     agg = f"{AGGREGATES[key]}({distinct}{{input}})"
     if key in ("sum", "count", "count_distinct"):
