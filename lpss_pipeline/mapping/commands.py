@@ -59,7 +59,7 @@ def check(
         from .dry_run import dry_run
 
         with console.status("Mapping and checking"):
-            result = dry_run(mapping, folder)
+            result = dry_run(mapping, folder, load_settings().warehouse_path)
     except MappingError as error:
         console.print(f"[red]Mapping error[/] {error}", highlight=False)
         raise typer.Exit(2) from None
