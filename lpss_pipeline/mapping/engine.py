@@ -166,30 +166,37 @@ def _name_index(con, e: EntityMapping, rows: str, mapped: dict[str, MappedEntity
     return index
 
 
+SHOWN_NAMES = 20  # names reported one by one; the rest are counted in the last finding
+
+
 def _name_findings(
     con, rows: str, index: str, c: str, x: Expr, label: str, e: EntityMapping
 ) -> list[Finding]:
+    """One finding per unknown or ambiguous name, with its rows (the mapping's policy decides
+    whether it refuses the batch)."""
     joined = f"{rows} r LEFT JOIN {index} i ON i.key = r.v__{c}"
     findings = []
     for kind, condition, message in (
-        (
-            "unknown",
-            "r.s__" + c + " IS NOT NULL AND i.key IS NULL",
-            "{v!r} matches no employee of the export",
-        ),
+        ("unknown", f"r.s__{c} IS NOT NULL AND i.key IS NULL", "{v!r} matches no employee of the export"),
         ("ambiguous", "i.n > 1", "{v!r} matches {n} employees ({ids})"),
     ):
-        count, lines, example, n, ids = con.execute(
-            f"SELECT count(*), list(r._line ORDER BY r._line)[1:{SAMPLE_ROWS}], any_value(r.s__{c}), "
-            f"any_value(i.n), any_value(i.ids) FROM {joined} WHERE {condition}"
-        ).fetchone()
-        if count:
-            policy = x.by_name[kind]
+        policy = x.by_name[kind]
+        names = con.execute(
+            f"SELECT any_value(r.s__{c}), count(*), list(r._line ORDER BY r._line)[1:{SAMPLE_ROWS}], "
+            f"any_value(i.n), any_value(i.ids), count(*) OVER () FROM {joined} WHERE {condition} "
+            f"GROUP BY r.v__{c} ORDER BY min(r._line) LIMIT {SHOWN_NAMES}"
+        ).fetchall()
+        for example, count, lines, n, ids, total in names:
+            more = (
+                f"; {total - SHOWN_NAMES} more names like it"
+                if total > SHOWN_NAMES and example == names[-1][0]
+                else ""
+            )
             findings.append(
                 Finding(
                     label,
                     message.format(v=example, n=n, ids=ids)
-                    + f" (rule for {e.name}.{c}: employee_by_name, {kind}: {policy})",
+                    + f" (rule for {e.name}.{c}: employee_by_name, {kind}: {policy}{more})",
                     column=x.column,
                     rows=tuple(lines),
                     affected=count,

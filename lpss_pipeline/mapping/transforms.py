@@ -282,19 +282,34 @@ def _name(spec, column, ctx, where) -> Expr:
     return Expr(joined, display_name(joined), "a name", parts["last"])
 
 
+def _name_parts(name_sql: str) -> dict[str, str]:
+    """{first} and {last} of one name column, "Last, First M" or "First M Last"."""
+    comma = f"strpos({name_sql}, ',') > 0"
+    return {
+        "first": f"CASE WHEN {comma} THEN split_part(trim(split_part({name_sql}, ',', 2)), ' ', 1) "
+        f"ELSE split_part(trim({name_sql}), ' ', 1) END",
+        "last": f"CASE WHEN {comma} THEN trim(split_part({name_sql}, ',', 1)) "
+        f"ELSE regexp_extract(trim({name_sql}), '(\\S+)$', 1) END",
+    }
+
+
 def _email(spec, column, ctx, where) -> Expr:
-    pattern = (spec["email"] or {}).get("pattern") if isinstance(spec["email"], dict) else None
+    how = spec["email"] if isinstance(spec["email"], dict) else {}
+    pattern = how.get("pattern")
     if not pattern:
-        raise MappingError(where, "email: {pattern: '{First Name}.{Last Name}@example.com'}")
-    pieces, names = [], []
+        raise MappingError(
+            where, "email: {pattern: '{First Name}.{Last Name}@example.com'} (or {first}/{last} with name:)"
+        )
+    parts = _name_parts(ctx.column(how["name"], where)) if how.get("name") else {}
+    pieces, values = [], []
     for text, field in re.findall(r"([^{]*)(?:\{([^}]*)\})?", pattern):
         if text:
             pieces.append(literal(text.lower()))
         if field:
-            names.append(field)
-            col = ctx.column(field, where)
-            pieces.append(f"regexp_replace(lower(strip_accents({col})), '[^a-z0-9]', '', 'g')")
-    present = " AND ".join(f"{ctx.column(n, where)} IS NOT NULL" for n in names) or "true"
+            value = parts.get(field) or ctx.column(field, where)
+            values.append(value)
+            pieces.append(f"regexp_replace(lower(strip_accents({value})), '[^a-z0-9]', '', 'g')")
+    present = " AND ".join(f"nullif({v}, '') IS NOT NULL" for v in values) or "true"
     return Expr(
         f"CASE WHEN {present} THEN 'x' END", f"CASE WHEN {present} THEN concat({', '.join(pieces)}) END", ""
     )
