@@ -59,10 +59,11 @@ def test_demo_as_vendor_export_maps_back_row_for_row(preset, contract_batch, tmp
         for e in entities_of("hris"):
             cols = ", ".join(map(quote, e.column_names))
             table = f'raw."{e.raw_table}"'
+            ours, theirs = f"SELECT {cols} FROM {table}", f"SELECT {cols} FROM mapped.{table}"
             counts = con.execute(
                 f"SELECT (SELECT count(*) FROM {table}), (SELECT count(*) FROM mapped.{table}), "
-                f"(SELECT count(*) FROM (SELECT {cols} FROM {table} EXCEPT ALL SELECT {cols} FROM mapped.{table})), "
-                f"(SELECT count(*) FROM (SELECT {cols} FROM mapped.{table} EXCEPT ALL SELECT {cols} FROM {table}))"
+                f"(SELECT count(*) FROM ({ours} EXCEPT ALL {theirs})), "
+                f"(SELECT count(*) FROM ({theirs} EXCEPT ALL {ours}))"
             ).fetchone()
             assert counts[0] == counts[1] and counts[2:] == (0, 0), (e.name, counts)
             assert counts[0] > 0 or e.kind == "event", e.name

@@ -96,8 +96,9 @@ def _home_employees(con: duckdb.DuckDBPyConnection, warehouse: Path | None) -> b
         return False
     try:
         latest = con.execute(
-            "SELECT max(batch_id) FROM home.ops.ingested_batches AS i WHERE system = 'hris' AND NOT EXISTS ("
-            "SELECT 1 FROM home.ops.quarantined_batches AS q WHERE q.system = 'hris' AND q.batch_id = i.batch_id)"
+            "SELECT max(batch_id) FROM home.ops.ingested_batches AS i WHERE system = 'hris' AND NOT EXISTS "
+            "(SELECT 1 FROM home.ops.quarantined_batches AS q "
+            "WHERE q.system = 'hris' AND q.batch_id = i.batch_id)"
         ).fetchone()[0]
         if latest is not None:
             con.execute(
