@@ -31,13 +31,12 @@ def _mapping_for(folder: Path, source: str | None) -> Mapping:
 def _print_previews(result) -> None:
     table = new_table("Contract entities", "entity", "from", ">rows mapped", ">rows with errors")
     for e in result.entities:
-        errors = sum(f.affected or 1 for f in result.findings if f.blocking and f.file == e.label)
-        table.add_row(e.name, e.label, f"{e.rows:,}", f"{errors:,}" if errors else "")
+        table.add_row(e.name, e.label, f"{e.rows:,}", e.rows_with_errors)
     console.print(table)
-    for e in result.entities:
-        sample = new_table(f"{e.name}: first rows", *e.columns)
-        for row in e.sample:
-            sample.add_row(*("" if v is None else str(v) for v in row))
+    for e in result.entities:  # a column a line, so that a narrow terminal shows every value
+        sample = new_table(f"{e.name}: first rows", "column", *(f"row {i + 1}" for i in range(len(e.sample))))
+        for i, column in enumerate(e.columns):
+            sample.add_row(column, *("" if row[i] is None else str(row[i]) for row in e.sample))
         console.print(sample)
 
 

@@ -39,6 +39,17 @@ class EntityPreview:
     label: str
     columns: list[str]
     sample: list[tuple]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def rows_with_errors(self) -> str:
+        """Rows named by its blocking findings (at least the largest count, where rows were cut)."""
+        blocking = [f for f in self.findings if f.blocking]
+        if not blocking:
+            return ""
+        if all(f.affected <= len(f.rows) for f in blocking):
+            return f"{len({r for f in blocking for r in f.rows}):,}"
+        return f">= {max(f.affected for f in blocking):,}"
 
 
 @dataclass
@@ -64,7 +75,8 @@ def _previews(con: duckdb.DuckDBPyConnection, mapped: MappedBatch, system: str) 
         sample = con.execute(
             f"SELECT {', '.join(map(quote, columns))} FROM {e.table} ORDER BY _row LIMIT {SAMPLE}"
         ).fetchall()
-        previews.append(EntityPreview(e.name, e.rows, e.label, columns, sample))
+        found = mapped.entity_findings.get(e.name, [])
+        previews.append(EntityPreview(e.name, e.rows, e.label, columns, sample, list(found)))
     return previews
 
 
@@ -120,7 +132,7 @@ def _integrity(con, system: str, batch_id: str, scratch: Path) -> list[Finding]:
 
     runner = GxRunner(scratch / "gx", scratch / "data_docs")
     validation = validate_batch(con, runner, BatchRef(system, batch_id))
-    return [_vendor_terms(con, system, batch_id, f) for f in validation.all_findings]
+    return validation.all_findings
 
 
 def dry_run(mapping: Mapping, folder: Path, home_warehouse: Path | None = None) -> DryRun:
@@ -149,6 +161,9 @@ def dry_run(mapping: Mapping, folder: Path, home_warehouse: Path | None = None) 
             result.stage = "integrity"
             matched = mapping.system != "crm" or _home_employees(con, home_warehouse)
             findings = _integrity(con, mapping.system, batch_id, scratch)
+            for preview in result.entities:
+                preview.findings += [f for f in findings if f.entity == preview.name]
+            findings = [_vendor_terms(con, mapping.system, batch_id, f) for f in findings]
             if not matched:  # nothing to match e-mails against: said once, not as an error per row
                 findings = [f for f in findings if f.column != "owner_email" or "HRIS" not in f.message]
                 findings.append(

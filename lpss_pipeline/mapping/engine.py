@@ -10,6 +10,7 @@ finds them all, and the contract's own checks then run on the output, still by v
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,12 +53,39 @@ class MappedBatch:
     folder: Path
     files: list[ReadFile] = field(default_factory=list)
     entities: dict[str, MappedEntity] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
+    file_findings: list[Finding] = field(default_factory=list)  # files missing or unreadable
+    entity_findings: dict[str, list[Finding]] = field(default_factory=dict)
     unused: dict[str, list[str]] = field(default_factory=dict)  # vendor file label -> columns
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding, one per broken value: a vendor column read by several contract columns
+        (a hire date that is also the level's start) is reported once, naming each rule."""
+        return self.file_findings + merge_rules([f for found in self.entity_findings.values() for f in found])
 
     @property
     def refused(self) -> bool:
         return any(f.blocking for f in self.findings)
+
+
+RULE_FOR = re.compile(r"^(?P<head>.*) \(rule for (?P<rule>[^)]*)\)$")
+
+
+def merge_rules(findings: list[Finding]) -> list[Finding]:
+    merged: dict[tuple, tuple[Finding, list[str]]] = {}
+    for f in findings:
+        match = RULE_FOR.match(f.message)
+        head, rule = (match["head"], match["rule"]) if match else (f.message, None)
+        key = (f.file, f.column, f.rows, f.affected, f.blocking, head if match else f.message)
+        if key in merged and rule:
+            merged[key][1].append(rule)
+        else:
+            merged.setdefault(key, (f, [rule] if rule else []))
+    out = []
+    for (_, _, _, _, _, head), (f, rules) in merged.items():
+        message = f"{head} (rule for {', '.join(rules)})" if rules else f.message
+        out.append(Finding(f.file, message, f.column, f.rows, f.affected, f.check, f.blocking))
+    return out
 
 
 def _load_lookups(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -81,7 +109,7 @@ def _read_files(con, mapping: Mapping, folder: Path, scratch: Path, out: MappedB
         paths = matching_files(folder, spec)
         if not paths:
             if spec.required:
-                out.findings.append(
+                out.file_findings.append(
                     Finding(
                         f"{prefix}/{spec.path}", f"no file matches {spec.path!r} (files.{name})", check=CHECK
                     )
@@ -92,7 +120,7 @@ def _read_files(con, mapping: Mapping, folder: Path, scratch: Path, out: MappedB
             read, findings = read_vendor_file(
                 con, spec, path, f"{prefix}/{path.name}", f"_vf_{name}_{i}", scratch
             )
-            out.findings += [_as_mapping(f) for f in findings]
+            out.file_findings += [_as_mapping(f) for f in findings]
             if read:
                 out.files.append(read)
                 parts.append(read)
@@ -284,9 +312,10 @@ def _map_entity(
         for c in contract.columns
         if c.name in e.columns
     }
+    found = out.entity_findings.setdefault(e.name, [])
     if ctx.missing:
         for alias, name, at in dict.fromkeys(ctx.missing):
-            out.findings.append(
+            found.append(
                 Finding(
                     label if alias == e.source else alias,
                     f"column is not in the file ({at} reads it)",
@@ -312,11 +341,11 @@ def _map_entity(
     except duckdb.Error as exc:
         raise MappingError(where, f"the SQL of this entity fails: {str(exc).splitlines()[0]}") from None
     broken = _rule_findings(con, rows, compiled, label, e)
-    out.findings += broken.values()
+    found += broken.values()
     names = {c: x for c, x in compiled.items() if x.by_name is not None}
     indexes = {c: _name_index(con, e, rows, out.entities) for c in names}
     for c, x in names.items():
-        out.findings += _name_findings(con, rows, indexes[c], c, x, label, e)
+        found += _name_findings(con, rows, indexes[c], c, x, label, e)
     table = f"_out_{e.name}"
     select = _output_sql(contract.columns, compiled, e, rows, indexes)
     for c, x in names.items():
@@ -330,7 +359,7 @@ def _map_entity(
     sources = {c: x.column for c, x in compiled.items()}
     out.entities[e.name] = MappedEntity(e.name, table, label, count, sources)
     # A value its rule could not convert is empty in the output: the rule's finding says it already.
-    out.findings += [
+    found += [
         _named(f, sources, e.name)
         for f in value_findings(con, contract, table, label)
         if not (f.column in broken and f.message.startswith("value is required"))

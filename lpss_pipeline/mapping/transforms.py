@@ -163,8 +163,9 @@ def parse_boolean(v: str) -> str:
 def convert(v: str, column: Column, ctx: Context) -> tuple[str, str]:
     """The value of the contract column's type, and what the conversion expects."""
     if column.type in ("date", "month", "quarter"):
-        shown = [f for f in ctx.date_formats] or ["YYYY-MM-DD"]
-        return parse_date(v, ctx), f"a date ({' or '.join(shown)})"
+        if not ctx.date_formats:
+            return parse_date(v, ctx), "a date (YYYY-MM-DD; other formats go under the file's date_formats)"
+        return parse_date(v, ctx), f"a date ({' or '.join(ctx.date_formats)})"
     if column.type == "timestamp":
         return parse_timestamp(v, ctx), f"a timestamp ({' or '.join(ctx.timestamp_formats or ('ISO 8601',))})"
     if column.type in ("integer", "number"):
