@@ -121,7 +121,7 @@ def test_every_broken_rule_is_reported_at_once_with_file_line_column_rule_and_va
     findings, _ = people(tmp_path, content)
     text = [str(f) for f in findings]
     assert f"acme/{BATCH}/people.csv row 5, column Start: '31.12.2021' is not a date (M/D/YYYY) " in text[0]
-    assert "(rule for employees.hire_date)" in text[0]
+    assert "(rule for employees.hire_date, employees.level_start_date)" in text[0]  # one value, two rules
     assert any("column State: 'Atlantis' is not a place in the us_states lookup" in t for t in text)
     assert all(f.blocking and f.rows == (5,) for f in findings)
 
