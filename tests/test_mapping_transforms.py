@@ -156,7 +156,7 @@ def test_european_dates_excel_serials_and_a_missing_column(tmp_path):
     assert str(findings[0]) == (
         "acme/2026-11-30T060000Z/p.csv header, column Review Date: column is not in the file "
         "(acme.yaml: entities.goal_attainment.columns.month reads it)"
-    ) or "column Review Date: column is not in the file" in str(findings[0])
+    )
 
 
 def test_emails_from_a_second_file_and_stable_hashed_ids(tmp_path):

@@ -99,7 +99,8 @@ def _write_entity(
     select = ", ".join(
         [*map(quote, entity(system, name).column_names), *(f"{v} AS {k}" for k, v in lineage.items())]
     )
-    con.execute(f"COPY (SELECT {select} FROM {mapped_table} ORDER BY _row) TO '{path}' (FORMAT parquet)")
+    target = str(path).replace("'", "''")
+    con.execute(f"COPY (SELECT {select} FROM {mapped_table} ORDER BY _row) TO '{target}' (FORMAT parquet)")
     return con.execute(f"SELECT count(*) FROM {mapped_table}").fetchone()[0]
 
 

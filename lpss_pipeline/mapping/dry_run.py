@@ -103,7 +103,7 @@ def _home_employees(con: duckdb.DuckDBPyConnection, warehouse: Path | None) -> b
     if warehouse is None or not Path(warehouse).exists():
         return False
     try:
-        con.execute(f"ATTACH '{warehouse}' AS home (READ_ONLY)")
+        con.execute("ATTACH '" + str(warehouse).replace("'", "''") + "' AS home (READ_ONLY)")
     except duckdb.Error:
         return False
     try:

@@ -320,7 +320,7 @@ def _map_entity(
                     label if alias == e.source else alias,
                     f"column is not in the file ({at} reads it)",
                     column=name,
-                    rows=(1,),
+                    rows=(0,),
                     check=CHECK,
                 )
             )

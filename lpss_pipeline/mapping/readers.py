@@ -127,12 +127,12 @@ def read_vendor_file(
         reason = str(exc).splitlines()[0]
         return None, [Finding(label, f"cannot be read as {spec.format.upper()} ({spec.encoding}): {reason}")]
     if not header or not any(header):
-        return None, [Finding(label, "file is empty: no header row", rows=(1,), check="mapping")]
+        return None, [Finding(label, "file is empty: no header row", rows=(0,), check="mapping")]
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
         return None, [
             Finding(
-                label, "column appears more than once in the header", column=d, rows=(1,), check="mapping"
+                label, "column appears more than once in the header", column=d, rows=(0,), check="mapping"
             )
             for d in dupes
         ]
