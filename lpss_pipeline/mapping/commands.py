@@ -110,7 +110,7 @@ def mappings_list() -> None:
         except MappingError as error:
             table.add_row(name, "yours" if name in own else "preset", "", f"[red]{error.message}[/]", "")
             continue
-        missing = [r for r in m.needs if r not in m.rules]
+        missing = [r for r in m.needs if not m.has_rule(r)]
         table.add_row(
             name, "yours" if name in own else "preset", m.system, ", ".join(m.entities), ", ".join(missing)
         )

@@ -71,16 +71,18 @@ class Mapping:
     rules: dict[str, Any]
     needs: dict[str, str]
 
+    def has_rule(self, name: str) -> bool:
+        return self.rules.get(name) not in (None, "TODO")  # `lpss mappings init` writes TODO
+
     def rule(self, name: str, where: str) -> Any:
-        if self.rules.get(name) not in (None, "TODO"):
+        if self.has_rule(name):
             return self.rules[name]
         if name in self.needs:
+            what = self.needs[name]
             raise MappingError(
-                f"{self.path.name}: {where}",
-                f"this mapping needs rule {name!r} ({self.needs[name]}); add it under 'rules:' in your "
-                f"mapping file (`lpss mappings init` writes one to fill in)",
+                where, f"this mapping needs rule {name!r} ({what}); give it under 'rules:' in {self.path}"
             )
-        raise MappingError(f"{self.path.name}: {where}", f"no rule {name!r} under 'rules:'")
+        raise MappingError(where, f"no rule {name!r} under 'rules:' in {self.path}")
 
 
 WHOLE = ("columns", "rules")
