@@ -189,3 +189,14 @@ def test_a_mistake_in_the_mapping_file_stops_the_run_without_touching_the_batch(
     assert not (home / "quarantine" / "2026-06-18T060000Z").exists()
     assert not (home / "receipts" / SOURCE / "2026-06-18T060000Z.json").exists()
     shutil.rmtree(later)
+
+
+def test_the_source_stands_upstream_of_its_systems_raw_assets_in_the_code_location(home, resources):
+    from lpss_pipeline.definitions import build_defs
+
+    graph = build_defs(Settings(home=home, landing_dir=home / "landing")).resolve_asset_graph()
+    source = graph.get(source_key(SOURCE))
+    assert source.group_name == "sources"
+    for e in entities_of("hris"):
+        assert source_key(SOURCE) in graph.get(dg.AssetKey(e.asset_key)).parent_keys
+    assert source_key(SOURCE) not in graph.get(dg.AssetKey(["raw", "crm", "team_revenue"])).parent_keys
