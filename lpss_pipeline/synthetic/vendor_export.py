@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -59,8 +60,12 @@ def date_as(name: str, fmt: str) -> Column:
 
 def country(t: pa.Table) -> pa.Array:
     """A country of the person's region, spread over the region's countries by row."""
-    region = t.column("region").to_pylist()
-    return pa.array([COUNTRIES[r][i % len(COUNTRIES[r])] for i, r in enumerate(region)], pa.string())
+    regions = list(COUNTRIES)
+    code = pc.index_in(t.column("region"), pa.array(regions)).to_numpy(zero_copy_only=False).astype(np.int64)
+    sizes = np.array([len(COUNTRIES[r]) for r in regions])
+    first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    names = pa.array([c for r in regions for c in COUNTRIES[r]], pa.string())
+    return names.take(pa.array(first[code] + np.arange(len(code)) % sizes[code]))
 
 
 def date_cell(name: str) -> Column:
