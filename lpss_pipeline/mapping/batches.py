@@ -25,7 +25,7 @@ from lpss_pipeline.ingestion.landing import Batch, file_sha256
 from lpss_pipeline.ingestion.staging import LINEAGE_COLUMNS, quote
 from lpss_pipeline.quality.quarantine import Quarantine, ensure_quarantine_ledger
 
-from .engine import MappedBatch, map_batch
+from .engine import MappedBatch, map_batch, scratch_connection
 from .spec import Mapping, MappingError, active_sources, load_mapping
 
 DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -166,7 +166,7 @@ def map_to_contract(
     clash = conflict(vendor, mapping, landing_dir)
     if clash:
         return None, [clash], None
-    with tempfile.TemporaryDirectory(prefix="lpss-map-") as scratch, duckdb.connect() as con:
+    with tempfile.TemporaryDirectory(prefix="lpss-map-") as scratch, scratch_connection(Path(scratch)) as con:
         mapped = map_batch(con, mapping, vendor.folder, Path(scratch))
         if mapped.refused:
             return mapped, mapped.findings, None

@@ -22,7 +22,7 @@ from lpss_pipeline.ingestion.loader import ensure_raw_schema, load_batch
 from lpss_pipeline.ingestion.staging import quote
 
 from .batches import VendorBatch, batch_id_of, is_complete, write_contract_batch
-from .engine import MappedBatch, map_batch
+from .engine import MappedBatch, map_batch, scratch_connection
 from .spec import Mapping
 
 SAMPLE = 3
@@ -142,7 +142,7 @@ def dry_run(mapping: Mapping, folder: Path, home_warehouse: Path | None = None) 
     result = DryRun(mapping, folder, batch_id, is_complete(mapping, folder, batch_id))
     with tempfile.TemporaryDirectory(prefix="lpss-check-") as tmp:
         scratch = Path(tmp)
-        with duckdb.connect() as con:
+        with scratch_connection(scratch) as con:
             mapped = map_batch(con, mapping, folder, scratch)
             result.findings, result.unused = list(mapped.findings), mapped.unused
             result.entities = _previews(con, mapped, mapping.system)

@@ -19,6 +19,7 @@ import duckdb
 from lpss_pipeline.contract import Column, entity
 from lpss_pipeline.ingestion.errors import Finding
 from lpss_pipeline.ingestion.staging import SAMPLE_ROWS, quote, value_findings
+from lpss_pipeline.settings import duckdb_config
 
 from .readers import ReadFile, matching_files, read_vendor_file
 from .spec import EntityMapping, Mapping, MappingError
@@ -413,6 +414,13 @@ def _named(f: Finding, sources: dict[str, str | None], entity_name: str) -> Find
     vendor = sources.get(contract_col)
     message = f"{f.message} (mapped to {entity_name}.{contract_col})" if contract_col else f.message
     return Finding(f.file, message, vendor or contract_col or None, f.rows, f.affected, f.check, f.blocking)
+
+
+def scratch_connection(scratch: Path) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for mapping, within lpss's memory budget, spilling into ``scratch``."""
+    con = duckdb.connect(config=duckdb_config())
+    con.execute("SET temp_directory = ?", [str(scratch)])
+    return con
 
 
 def map_batch(con: duckdb.DuckDBPyConnection, mapping: Mapping, folder: Path, scratch: Path) -> MappedBatch:
