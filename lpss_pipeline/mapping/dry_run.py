@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -24,6 +25,9 @@ from lpss_pipeline.ingestion.staging import quote
 from .batches import VendorBatch, batch_id_of, is_complete, write_contract_batch
 from .engine import MappedBatch, map_batch, scratch_connection
 from .spec import Mapping
+
+if TYPE_CHECKING:
+    from lpss_pipeline.quality.integrity import BatchValidation
 
 SAMPLE = 3
 NO_EMPLOYEES = (
@@ -80,23 +84,6 @@ def _previews(con: duckdb.DuckDBPyConnection, mapped: MappedBatch, system: str) 
     return previews
 
 
-def _vendor_terms(con: duckdb.DuckDBPyConnection, system: str, batch_id: str, f: Finding) -> Finding:
-    """An integrity finding on contract rows, pointed back at the vendor file and its lines."""
-    name = f.entity
-    if not f.rows or name is None:
-        return f
-    table = f'raw."{entity(system, name).raw_table}"'
-    found = con.execute(
-        f"SELECT min(_vendor_file), list(_vendor_lines ORDER BY _source_row) FROM {table} "
-        "WHERE _batch_id = ? AND list_contains(?, _source_row)",
-        [batch_id, list(f.rows)],
-    ).fetchone()
-    if not found or not found[0]:
-        return f
-    lines = tuple(int(x.split(",")[0]) for x in found[1] if x and x[0].isdigit())
-    return Finding(found[0], f.message, f.column, lines or f.rows, f.affected, f.check, f.blocking)
-
-
 def _home_employees(con: duckdb.DuckDBPyConnection, warehouse: Path | None) -> bool:
     """The home's latest good HRIS employees, copied in so CRM e-mails can be matched; False when
     the home has none, or its warehouse is busy (a pipeline holds it)."""
@@ -125,14 +112,12 @@ def _home_employees(con: duckdb.DuckDBPyConnection, warehouse: Path | None) -> b
         con.execute("DETACH home")
 
 
-def _integrity(con, system: str, batch_id: str, scratch: Path) -> list[Finding]:
+def _integrity(con, system: str, batch_id: str, scratch: Path) -> BatchValidation:
     from expectations.gx_run import GxRunner  # GX takes seconds to import: only once mapping passed
     from lpss_pipeline.quality.batch_frames import BatchRef
     from lpss_pipeline.quality.integrity import validate_batch
 
-    runner = GxRunner(scratch / "gx", scratch / "data_docs")
-    validation = validate_batch(con, runner, BatchRef(system, batch_id))
-    return validation.all_findings
+    return validate_batch(con, GxRunner(scratch / "gx", scratch / "data_docs"), BatchRef(system, batch_id))
 
 
 def dry_run(mapping: Mapping, folder: Path, home_warehouse: Path | None = None) -> DryRun:
@@ -160,10 +145,11 @@ def dry_run(mapping: Mapping, folder: Path, home_warehouse: Path | None = None) 
                 return result
             result.stage = "integrity"
             matched = mapping.system != "crm" or _home_employees(con, home_warehouse)
-            findings = _integrity(con, mapping.system, batch_id, scratch)
+            validation = _integrity(con, mapping.system, batch_id, scratch)
             for preview in result.entities:
-                preview.findings += [f for f in findings if f.entity == preview.name]
-            findings = [_vendor_terms(con, mapping.system, batch_id, f) for f in findings]
+                if preview.name in validation.entities:
+                    preview.findings += validation.entities[preview.name].findings
+            findings = validation.all_findings
             if not matched:  # nothing to match e-mails against: said once, not as an error per row
                 findings = [f for f in findings if f.column != "owner_email" or "HRIS" not in f.message]
                 findings.append(

@@ -105,6 +105,23 @@ def _finding(batch: BatchRef, e: Entity, outcome: Outcome) -> Finding:
     )
 
 
+def in_vendor_terms(con: duckdb.DuckDBPyConnection, batch: BatchRef, e: Entity, f: Finding) -> Finding:
+    """A finding on rows of a mapped batch, also pointing at the vendor's file and the lines they came
+    from (raw's ``_vendor_file`` and ``_vendor_lines``); a contract batch's finding as it is."""
+    if not f.rows:
+        return f
+    vendor_file, lines = con.execute(
+        f'SELECT min(_vendor_file), list(_vendor_lines ORDER BY _source_row) FROM raw."{e.raw_table}" '
+        "WHERE _batch_id = ? AND list_contains(?, _source_row)",
+        [batch.batch_id, list(f.rows)],
+    ).fetchone()
+    if vendor_file is None:
+        return f
+    shown = ", ".join(x.split(",")[0] for x in lines if x)
+    message = f"{f.message} (vendor file {vendor_file}, line{'s' if ',' in shown else ''} {shown})"
+    return Finding(f.file, message, f.column, f.rows, f.affected, f.check, f.blocking)
+
+
 def _stale(con: duckdb.DuckDBPyConnection, batch: BatchRef) -> list[Finding]:
     """A batch that arrived after a newer export had already been loaded is out of order."""
     newer = con.execute(
@@ -176,7 +193,9 @@ def validate_batch(con: duckdb.DuckDBPyConnection, runner: GxRunner, batch: Batc
             if o.expectation.blocking or (o.expectation.check, o.expectation.column) not in blocking
         ]
         result.entities[e.name] = EntityResult(
-            e.name, len(suite.expectations), [_finding(batch, e, o) for o in shown]
+            e.name,
+            len(suite.expectations),
+            [in_vendor_terms(con, batch, e, _finding(batch, e, o)) for o in shown],
         )
     return result
 
