@@ -37,19 +37,28 @@ def export_batch_sensor(context: dg.SensorEvaluationContext, landing: LandingZon
 
     Batches already loaded, by a run or by ``lpss ingest``, have a receipt and are skipped; the
     run key (batches and their manifests or files) keeps the same set from being launched twice.
+    A source whose mapping file cannot be read runs alone, once per version of the file, so that
+    its failure (the file and key) reaches the data channel instead of the batch waiting unseen.
     """
     work: dict[str, list[tuple[str, str]]] = {}
     sources: dict[str, list[dg.AssetKey]] = {}
     for b in unhandled_batches(landing.landing_path, landing.receipts_path):
         work.setdefault(b.system, []).append((b.batch_id, b.manifest_sha256))
-    for mapping, batches in pending_by_source(
-        landing.config_path, landing.landing_path, landing.receipts_path
-    ):
+    found, broken = pending_by_source(landing.config_path, landing.landing_path, landing.receipts_path)
+    for mapping, batches in found:
         sources.setdefault(mapping.system, []).append(source_key(mapping.source))
         work.setdefault(mapping.system, []).extend((v.label, v.fingerprint()) for v in batches)
-    if not work:
+    # A mapping file that cannot be read: its source runs alone, and fails naming the file and key.
+    requests = [
+        dg.RunRequest(
+            run_key=f"{name}:mapping:{sha[:16]}",
+            asset_selection=[source_key(name)],
+            tags={"lpss/source": name},
+        )
+        for name, sha in sorted(broken.items())
+    ]
+    if not work and not requests:
         return dg.SkipReason("no new complete export batches")
-    requests = []
     for system in sorted(work):
         identity = ",".join(f"{batch}@{sha}" for batch, sha in work[system])
         requests.append(

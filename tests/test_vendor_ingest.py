@@ -200,3 +200,14 @@ def test_the_source_stands_upstream_of_its_systems_raw_assets_in_the_code_locati
     for e in entities_of("hris"):
         assert source_key(SOURCE) in graph.get(dg.AssetKey(e.asset_key)).parent_keys
     assert source_key(SOURCE) not in graph.get(dg.AssetKey(["raw", "crm", "team_revenue"])).parent_keys
+
+
+def test_a_broken_mapping_file_with_a_batch_waiting_runs_its_source_alone(tmp_path, monkeypatch):
+    monkeypatch.delenv("LPSS_CONFIG_DIR", raising=False)
+    (tmp_path / "landing" / "acme" / "2026-11-30").mkdir(parents=True)
+    (tmp_path / "config" / "mappings").mkdir(parents=True)
+    (tmp_path / "config" / "mappings" / "acme.yaml").write_text("system: hris\nfiles: {}\n")
+    resources = file_resources(Settings(home=tmp_path, landing_dir=tmp_path / "landing"))
+    context = dg.build_sensor_context(instance=dg.DagsterInstance.ephemeral(), resources=resources)
+    [request] = list(export_batch_sensor(context))
+    assert request.asset_selection == [source_key("acme")] and request.run_key.startswith("acme:mapping:")

@@ -217,19 +217,23 @@ def pending(landing_dir: Path, receipts_dir: Path, mapping: Mapping) -> list[Ven
 
 def pending_by_source(
     config_dir: Path, landing_dir: Path, receipts_dir: Path
-) -> list[tuple[Mapping, list[VendorBatch]]]:
-    """Every active source with vendor batches to map; a mapping that cannot be read is left to
-    its asset's run, which names the error."""
-    found = []
+) -> tuple[list[tuple[Mapping, list[VendorBatch]]], dict[str, str]]:
+    """Every active source with vendor batches to map, and the sources whose mapping file cannot be
+    read while batches wait for them (name -> the file's checksum): their asset's run names the
+    error, once per version of the file."""
+    found, broken = [], {}
     for name, path in active_sources(config_dir, landing_dir).items():
         try:
             mapping = load_mapping(path, name)
         except MappingError:
+            waiting = [p for p in (Path(landing_dir) / name).glob("*") if p.is_dir() and batch_id_of(p.name)]
+            if any(not (Path(receipts_dir) / name / f"{batch_id_of(p.name)}.json").exists() for p in waiting):
+                broken[name] = file_sha256(path)
             continue
         batches = pending(landing_dir, receipts_dir, mapping)
         if batches:
             found.append((mapping, batches))
-    return found
+    return found, broken
 
 
 def map_pending(
