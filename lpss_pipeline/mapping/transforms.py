@@ -17,13 +17,19 @@ from lpss_pipeline.ingestion.staging import quote
 
 from .spec import EntityMapping, Mapping, MappingError
 
-AGGREGATES = {"mean": "avg", "sum": "sum", "count": "count", "min": "min", "max": "max"}
-AGGREGATES["count_distinct"] = "count"
+AGGREGATES = {
+    "mean": "avg",
+    "sum": "sum",
+    "count": "count",
+    "count_distinct": "count",
+    "min": "min",
+    "max": "max",
+}
 INLINE = "inline"
 TRUE_WORDS = ("true", "yes", "y", "1", "x", "t", "active")
 FALSE_WORDS = ("false", "no", "n", "0", "f", "inactive")
-_TOKENS = {"YYYY": "%Y", "YY": "%y", "MM": "%m", "M": "%m", "DD": "%d", "D": "%d", "HH": "%H", "H": "%H"}
-_TOKENS |= {"hh": "%I", "mm": "%M", "ss": "%S", "A": "%p"}
+_TOKENS = {"YYYY": "%Y", "YY": "%y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "M": "%m", "DD": "%d", "D": "%d"}
+_TOKENS |= {"HH": "%H", "H": "%H", "hh": "%I", "mm": "%M", "ss": "%S", "A": "%p"}
 _TOKEN_PATTERN = re.compile("|".join(sorted(_TOKENS, key=len, reverse=True)))
 # Letters strip_accents keeps as they are, spelled as people type them without the key.
 LATIN_LETTERS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "ı": "i", "đ": "d", "þ": "th"}
@@ -45,13 +51,17 @@ def strptime_format(text: str) -> str:
     return text if "%" in text else _TOKEN_PATTERN.sub(lambda m: _TOKENS[m.group(0)], text)
 
 
-def name_key(text_sql: str) -> str:
-    """A person's name reduced for matching: "Smith, John A." and "john smith" give "john smith"."""
-    ordered = (
+def first_name_first(text_sql: str) -> str:
+    """ "Last, First M" as "First M Last"; a name without a comma as it is."""
+    return (
         f"CASE WHEN strpos({text_sql}, ',') > 0 THEN trim(split_part({text_sql}, ',', 2)) || ' ' || "
         f"trim(split_part({text_sql}, ',', 1)) ELSE {text_sql} END"
     )
-    plain = f"lower({ordered})"
+
+
+def name_key(text_sql: str) -> str:
+    """A person's name reduced for matching: "Smith, John A." and "john smith" give "john smith"."""
+    plain = f"lower({first_name_first(text_sql)})"
     for letter, spelled in LATIN_LETTERS.items():
         plain = f"replace({plain}, '{letter}', '{spelled}')"
     plain = f"regexp_replace(strip_accents({plain}), '[''’`]', '', 'g')"  # O'Brien is obrien
@@ -60,12 +70,8 @@ def name_key(text_sql: str) -> str:
 
 
 def display_name(text_sql: str) -> str:
-    """ "Last, First M" as "First M Last"; any other name with its padding collapsed."""
-    ordered = (
-        f"CASE WHEN strpos({text_sql}, ',') > 0 THEN trim(split_part({text_sql}, ',', 2)) || ' ' || "
-        f"trim(split_part({text_sql}, ',', 1)) ELSE {text_sql} END"
-    )
-    return f"nullif(trim(regexp_replace({ordered}, '\\s+', ' ', 'g')), '')"
+    """A name as people read it, first name first, its padding collapsed."""
+    return f"nullif(trim(regexp_replace({first_name_first(text_sql)}, '\\s+', ' ', 'g')), '')"
 
 
 @dataclass(frozen=True)
