@@ -21,6 +21,7 @@ DEFAULT_RULES = Path(__file__).resolve().parent / "defaults.yaml"
 FILE_KEYS = {"path", "format", "delimiter", "encoding", "date_formats", "timestamp_formats", "sheet"}
 FILE_KEYS |= {"skip_rows", "required", "decimal", "thousands"}
 ENTITY_KEYS = {"from", "where", "join", "group_by", "columns", "placeholder"}
+TOP_KEYS = {"system", "description", "batch", "files", "rules", "needs", "entities"}
 COMPLETION_KINDS = ("manifest", "marker", "dated_file")
 
 
@@ -110,7 +111,7 @@ def _read_yaml(path: Path) -> dict:
         where = f"{path.name} line {mark.line + 1}" if mark else path.name
         raise MappingError(where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict):
-        raise MappingError(path.name, "a mapping file is a YAML object (source, files, entities, ...)")
+        raise MappingError(path.name, "a mapping file is a YAML object (system, files, entities, ...)")
     return data
 
 
@@ -217,6 +218,9 @@ def load_mapping(path: Path, source: str | None = None) -> Mapping:
     path = Path(path)
     data = _raw(path)
     where = path.name
+    unknown = sorted(set(data) - TOP_KEYS)
+    if unknown:
+        raise MappingError(where, f"unknown key(s) {unknown}; a mapping takes extends and {sorted(TOP_KEYS)}")
     if (source or path.stem) in SYSTEMS:
         raise MappingError(
             where, f"a source cannot be named {source or path.stem!r}: that is a contract system"
