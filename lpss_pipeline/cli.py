@@ -104,6 +104,9 @@ def generate(
     """Write a synthetic organisation's HRIS and CRM export batches into the landing zone."""
     settings = ensured_settings()
     source = _vendor_option(source)
+    if source and fmt != "csv":
+        console.print("[red]--source writes the vendor's own files; --format is for contract batches[/]")
+        raise typer.Exit(2)
     if next_month:
         from lpss_pipeline.synthetic.generate import generate_next_month
 
