@@ -166,12 +166,17 @@ def parse_boolean(v: str) -> str:
     )
 
 
+def date_rule(formats: tuple[str, ...]) -> str:
+    """What a date must look like, as a finding says it."""
+    if not formats:
+        return "a date (YYYY-MM-DD; other formats go under the file's date_formats)"
+    return f"a date ({' or '.join(formats)})"
+
+
 def convert(v: str, column: Column, ctx: Context) -> tuple[str, str]:
     """The value of the contract column's type, and what the conversion expects."""
     if column.type in ("date", "month", "quarter"):
-        if not ctx.date_formats:
-            return parse_date(v, ctx), "a date (YYYY-MM-DD; other formats go under the file's date_formats)"
-        return parse_date(v, ctx), f"a date ({' or '.join(ctx.date_formats)})"
+        return parse_date(v, ctx), date_rule(ctx.date_formats)
     if column.type == "timestamp":
         return parse_timestamp(v, ctx), f"a timestamp ({' or '.join(ctx.timestamp_formats or ('ISO 8601',))})"
     if column.type in ("integer", "number"):
@@ -260,17 +265,14 @@ def _map(spec, column, ctx, where) -> Expr:
 def _date(spec, column, ctx, where) -> Expr:
     sql, name = _source(spec, "date", ctx, where)
     local = replace(ctx, date_formats=tuple(spec.get("formats") or ctx.date_formats))
-    shown = " or ".join(local.date_formats or ("YYYY-MM-DD",))
-    return Expr(sql, parse_date(sql, local), f"a date ({shown})", name)
+    return Expr(sql, parse_date(sql, local), date_rule(local.date_formats), name)
 
 
 def _period_of(unit: str):
     def compile_period(spec, column, ctx, where) -> Expr:
         sql, name = _source(spec, f"{unit}_of", ctx, where)
-        shown = " or ".join(ctx.date_formats or ("YYYY-MM-DD",))
-        return Expr(
-            sql, f"CAST(date_trunc('{unit}', {parse_date(sql, ctx)}) AS DATE)", f"a date ({shown})", name
-        )
+        period = f"CAST(date_trunc('{unit}', {parse_date(sql, ctx)}) AS DATE)"
+        return Expr(sql, period, date_rule(ctx.date_formats), name)
 
     return compile_period
 
