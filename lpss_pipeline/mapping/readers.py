@@ -53,18 +53,13 @@ def _read_excel(con: duckdb.DuckDBPyConnection, spec: VendorFile, path: Path, ta
     frame = pd.read_excel(path, sheet_name=sheet, dtype=object, skiprows=spec.skip_rows, engine="openpyxl")
     header = [_clean(c) for c in frame.columns]
     frame.columns = [f"c{i}" for i in range(len(header))]
-    for column in frame.columns:  # Excel dates arrive as datetimes: ISO text, like any other value
-        frame[column] = frame[column].map(
-            lambda v: (
-                None if v is None or v != v else v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)
-            ),
-            na_action="ignore",
-        )
+    frame = frame.astype("string")  # every cell as text, blanks as NA; a date cell as "2026-01-12 00:00:00"
     frame.insert(0, "_line", range(spec.skip_rows + 2, spec.skip_rows + 2 + len(frame)))
     con.register("_excel_frame", frame)
     try:
+        midnight = "'^(\\d{4}-\\d{2}-\\d{2}) 00:00:00$', '\\1'"  # a date cell is the date alone
         cols = ", ".join(
-            f"nullif(trim(CAST(c{i} AS VARCHAR)), '') AS {quote(h)}" for i, h in enumerate(header)
+            f"nullif(regexp_replace(trim(c{i}), {midnight}), '') AS {quote(h)}" for i, h in enumerate(header)
         )
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT _line, {cols} FROM _excel_frame")
     finally:
