@@ -16,27 +16,19 @@ from pathlib import Path
 
 import duckdb
 
-from lpss_pipeline.contract import Column, entity
+from lpss_pipeline.contract import entity
 from lpss_pipeline.ingestion.errors import Finding
 from lpss_pipeline.ingestion.staging import SAMPLE_ROWS, quote, value_findings
 from lpss_pipeline.settings import duckdb_config
 
+from .conversions import Formats, contract_text, convert, literal
+from .names import name_findings, name_index, placeholders
 from .readers import ReadFile, matching_files, read_vendor_file
-from .spec import EntityMapping, Mapping, MappingError
-from .transforms import (
-    INLINE,
-    Context,
-    Expr,
-    compile_spec,
-    contract_text,
-    convert,
-    display_name,
-    literal,
-    name_key,
-)
+from .spec import CHECK, EntityMapping, Mapping, MappingError
+from .transforms import INLINE, Context, Expr, compile_spec
 
 LOOKUPS_DIR = Path(__file__).resolve().parent / "lookups"
-CHECK = "mapping"
+LINEAGE = ("_line", "_row", "_file", "_lines")  # what the engine adds beside a table's columns
 
 
 @dataclass(frozen=True)
@@ -141,7 +133,7 @@ def _as_mapping(f: Finding) -> Finding:
 
 def _columns(con, table: str) -> tuple[str, ...]:
     rows = con.execute(f"DESCRIBE {table}").fetchall()
-    return tuple(r[0] for r in rows if not r[0].startswith("_"))
+    return tuple(r[0] for r in rows if r[0] not in LINEAGE)
 
 
 def _rule_findings(
@@ -174,103 +166,6 @@ def _rule_findings(
     return findings
 
 
-def _name_index(con, e: EntityMapping, rows: str, mapped: dict[str, MappedEntity]) -> str:
-    """Normalised employee name -> ids, from the employees being mapped or mapped before."""
-    if e.name == "employees":
-        if "full_name" not in e.columns:
-            raise MappingError(f"entities.{e.name}", "employee_by_name needs full_name mapped")
-        source, name, key = rows, "v__full_name", "v__employee_id"
-    elif "employees" in mapped:
-        source, name, key = mapped["employees"].table, "full_name", "employee_id"
-    else:
-        raise MappingError(
-            f"entities.{e.name}", "employee_by_name needs the employees entity mapped above it"
-        )
-    index = f"_names_{e.name}"
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {index} AS SELECT {name_key(f'CAST({name} AS VARCHAR)')} AS key, "
-        f"count(DISTINCT {key}) AS n, min({key}) AS id, string_agg(DISTINCT {key}, ', ') AS ids "
-        f"FROM {source} WHERE {key} IS NOT NULL GROUP BY 1"
-    )
-    return index
-
-
-SHOWN_NAMES = 20  # names reported one by one; the rest are counted in the last finding
-
-
-def _name_findings(
-    con, rows: str, index: str, c: str, x: Expr, label: str, e: EntityMapping
-) -> list[Finding]:
-    """One finding per unknown or ambiguous name, with its rows (the mapping's policy decides
-    whether it refuses the batch)."""
-    joined = f"{rows} r LEFT JOIN {index} i ON i.key = r.v__{c}"
-    findings = []
-    for kind, condition, message in (
-        ("unknown", f"r.s__{c} IS NOT NULL AND i.key IS NULL", "{v!r} matches no employee of the export"),
-        ("ambiguous", "i.n > 1", "{v!r} matches {n} employees ({ids})"),
-    ):
-        policy = x.by_name[kind]
-        names = con.execute(
-            f"SELECT any_value(r.s__{c}), count(*), list(r._line ORDER BY r._line)[1:{SAMPLE_ROWS}], "
-            f"any_value(i.n), any_value(i.ids), count(*) OVER () FROM {joined} WHERE {condition} "
-            f"GROUP BY r.v__{c} ORDER BY min(r._line) LIMIT {SHOWN_NAMES}"
-        ).fetchall()
-        for example, count, lines, n, ids, total in names:
-            more = (
-                f"; {total - SHOWN_NAMES} more names like it"
-                if total > SHOWN_NAMES and example == names[-1][0]
-                else ""
-            )
-            findings.append(
-                Finding(
-                    label,
-                    message.format(v=example, n=n, ids=ids)
-                    + f" (rule for {e.name}.{c}: employee_by_name, {kind}: {policy}{more})",
-                    column=x.column,
-                    rows=tuple(lines),
-                    affected=count,
-                    check=CHECK,
-                    blocking=policy == "refuse",
-                )
-            )
-    return findings
-
-
-def _placeholders(e: EntityMapping, contract_cols: tuple[Column, ...], c: str, index: str, rows: str) -> str:
-    """Employees for manager names the export does not contain: named, marked, placed by their reports."""
-    unknown = f"{rows} r LEFT JOIN {index} i ON i.key = r.v__{c}"
-    values = []
-    for col in contract_cols:
-        override = e.placeholder.get(col.name)
-        if override is not None:
-            values.append(f"{literal(str(override))} AS {quote(col.name)}")
-        elif col.name == "employee_id":
-            values.append(f"'placeholder-' || substr(md5(r.v__{c}), 1, 10) AS employee_id")
-        elif col.name == "full_name":
-            values.append(f"{display_name(f'min(r.s__{c})')} AS full_name")
-        elif col.name == "job_title":
-            values.append("'(not in the export)' AS job_title")
-        elif col.name == "leadership_level":  # one level above the most senior of their reports
-            values.append(
-                "CAST(least(max(TRY_CAST(r.v__leadership_level AS INTEGER)) + 1, 4) AS VARCHAR) "
-                "AS leadership_level"
-            )
-        elif col.name == "email":
-            values.append(f"replace(r.v__{c}, ' ', '.') || '@placeholder.invalid' AS email")
-        elif col.name in (c, "termination_date", "slack_user_id"):
-            values.append(f"NULL AS {quote(col.name)}")
-        elif col.type in ("date", "month", "quarter"):
-            values.append(f"strftime(min(r.v__{col.name}), '%Y-%m-%d') AS {quote(col.name)}")
-        elif col.name in e.columns:
-            values.append(f"{contract_text(f'mode(r.v__{col.name})', col)} AS {quote(col.name)}")
-        else:
-            values.append(f"NULL AS {quote(col.name)}")
-    return (
-        f"SELECT min(r._line) AS _row, min(r._file) AS _file, 'placeholder' AS _lines, {', '.join(values)} "
-        f"FROM {unknown} WHERE r.s__{c} IS NOT NULL AND i.key IS NULL GROUP BY r.v__{c}"
-    )
-
-
 def _map_entity(
     con, mapping: Mapping, e: EntityMapping, vendor: dict[str, str], lookups: dict, out: MappedBatch
 ) -> list[tuple[str, str]]:
@@ -296,11 +191,11 @@ def _map_entity(
         mapping=mapping,
         entity=e,
         aliases=aliases,
-        date_formats=spec.date_formats if spec else (),
-        timestamp_formats=spec.timestamp_formats if spec else (),
-        excel=bool(spec and spec.format == "excel"),
-        decimal=spec.decimal if spec else ".",
-        thousands=spec.thousands if spec else "",
+        formats=Formats(
+            spec.date_formats, spec.timestamp_formats, spec.format == "excel", spec.decimal, spec.thousands
+        )
+        if spec
+        else Formats(),  # an entity mapped above: ISO dates, plain numbers
         lookups=lookups,
         missing=[],
         used=set(),
@@ -344,14 +239,15 @@ def _map_entity(
     broken = _rule_findings(con, rows, compiled, label, e)
     found += broken.values()
     names = {c: x for c, x in compiled.items() if x.by_name is not None}
-    indexes = {c: _name_index(con, e, rows, out.entities) for c in names}
+    employees = out.entities["employees"].table if "employees" in out.entities else None
+    indexes = {c: name_index(con, e, rows, employees) for c in names}
     for c, x in names.items():
-        found += _name_findings(con, rows, indexes[c], c, x, label, e)
+        found += name_findings(con, rows, indexes[c], c, x, label, e)
     table = f"_out_{e.name}"
     select = _output_sql(contract.columns, compiled, e, rows, indexes)
     for c, x in names.items():
         if x.by_name["unknown"] == "placeholder":
-            select = f"{select} UNION ALL BY NAME {_placeholders(e, contract.columns, c, indexes[c], rows)}"
+            select = f"{select} UNION ALL BY NAME {placeholders(e, contract.columns, c, indexes[c], rows)}"
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS {select}")
     except duckdb.Error as exc:
@@ -383,7 +279,7 @@ def _output_sql(cols, compiled: dict[str, Expr], e: EntityMapping, rows: str, in
                 f"WHEN {i}.key IS NULL AND r.v__{col.name} IS NOT NULL THEN {fallback} END"
             )
         elif x.aggregate == INLINE:
-            value = contract_text(convert(x.value, col, _plain())[0], col)
+            value = contract_text(convert(x.value, col, Formats())[0], col)
         elif x.aggregate:
             value = contract_text(x.aggregate.format(input=f"r.v__{col.name}"), col)
         elif e.group_by and col.name not in e.group_by:  # one value per group, e.g. a map of its key
@@ -401,11 +297,6 @@ def _output_sql(cols, compiled: dict[str, Expr], e: EntityMapping, rows: str, in
         return f"SELECT {lineage}, {', '.join(values)} FROM {rows} AS r GROUP BY {keys}"
     lineage = "r._line AS _row, r._file AS _file, CAST(r._line AS VARCHAR) AS _lines"
     return f"SELECT {lineage}, {', '.join(values)} FROM {rows} AS r {joins}"
-
-
-def _plain() -> Context:
-    """Conversion context of an inline aggregate: its SQL already gives typed values."""
-    return Context(None, None, {}, (), (), False, ".", "", {}, [], set(), set())  # type: ignore[arg-type]
 
 
 def _named(f: Finding, sources: dict[str, str | None], entity_name: str) -> Finding:
@@ -430,15 +321,12 @@ def map_batch(con: duckdb.DuckDBPyConnection, mapping: Mapping, folder: Path, sc
     vendor = _read_files(con, mapping, Path(folder), scratch, out)
     lookups = _load_lookups(con)
     used: set[tuple[str, str]] = set()
+    above: set[str] = set()  # the entities before the one being mapped
     for e in mapping.entities.values():
-        if e.source in mapping.entities and list(mapping.entities).index(e.source) < list(
-            mapping.entities
-        ).index(e.name):
-            if e.source not in out.entities:
-                continue  # the entity it reads was not mapped: its findings say why
-        elif e.source not in vendor:
-            continue  # its file is missing or unreadable: already a finding
-        used.update(_map_entity(con, mapping, e, vendor, lookups, out))
+        ready = e.source in out.entities if e.source in above else e.source in vendor
+        above.add(e.name)
+        if ready:  # otherwise its file, or the entity it reads, failed: their findings say why
+            used.update(_map_entity(con, mapping, e, vendor, lookups, out))
     for f in out.files:
         columns = [c for c in f.columns if (f.spec.name, c) not in used]
         if columns:

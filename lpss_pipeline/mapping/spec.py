@@ -23,6 +23,7 @@ FILE_KEYS |= {"skip_rows", "required", "decimal", "thousands"}
 ENTITY_KEYS = {"from", "where", "join", "group_by", "columns", "placeholder"}
 TOP_KEYS = {"system", "description", "batch", "files", "rules", "needs", "entities"}
 COMPLETION_KINDS = ("manifest", "marker", "dated_file")
+CHECK = "mapping"  # the check a mapping's findings are recorded under
 
 
 class MappingError(Exception):

@@ -15,6 +15,8 @@ from typing import Any
 from lpss_pipeline.contract import Column
 from lpss_pipeline.ingestion.staging import quote
 
+from .conversions import Formats, convert, date_rule, literal, parse_date, parse_number
+from .names import display_name, name_key, name_parts
 from .spec import EntityMapping, Mapping, MappingError
 
 AGGREGATES = {
@@ -26,52 +28,7 @@ AGGREGATES = {
     "max": "max",
 }
 INLINE = "inline"
-TRUE_WORDS = ("true", "yes", "y", "1", "x", "t", "active")
-FALSE_WORDS = ("false", "no", "n", "0", "f", "inactive")
-_TOKENS = {"YYYY": "%Y", "YY": "%y", "MMMM": "%B", "MMM": "%b", "MM": "%m", "M": "%m", "DD": "%d", "D": "%d"}
-_TOKENS |= {"HH": "%H", "H": "%H", "hh": "%I", "mm": "%M", "ss": "%S", "A": "%p"}
-_TOKEN_PATTERN = re.compile("|".join(sorted(_TOKENS, key=len, reverse=True)))
-# Letters strip_accents keeps as they are, spelled as people type them without the key.
-LATIN_LETTERS = {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "ı": "i", "đ": "d", "þ": "th"}
 NAME_POLICIES = {"unknown": ("refuse", "empty", "placeholder"), "ambiguous": ("refuse", "empty")}
-
-
-def literal(value: Any) -> str:
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def strptime_format(text: str) -> str:
-    """``M/D/YYYY`` style (or a strftime pattern as it is) to a DuckDB strptime pattern."""
-    return text if "%" in text else _TOKEN_PATTERN.sub(lambda m: _TOKENS[m.group(0)], text)
-
-
-def first_name_first(text_sql: str) -> str:
-    """ "Last, First M" as "First M Last"; a name without a comma as it is."""
-    return (
-        f"CASE WHEN strpos({text_sql}, ',') > 0 THEN trim(split_part({text_sql}, ',', 2)) || ' ' || "
-        f"trim(split_part({text_sql}, ',', 1)) ELSE {text_sql} END"
-    )
-
-
-def name_key(text_sql: str) -> str:
-    """A person's name reduced for matching: "Smith, John A." and "john smith" give "john smith"."""
-    plain = f"lower({first_name_first(text_sql)})"
-    for letter, spelled in LATIN_LETTERS.items():
-        plain = f"replace({plain}, '{letter}', '{spelled}')"
-    plain = f"regexp_replace(strip_accents({plain}), '[''’`]', '', 'g')"  # O'Brien is obrien
-    words = f"string_split(trim(regexp_replace({plain}, '[^a-z0-9]+', ' ', 'g')), ' ')"
-    return f"nullif(array_to_string(list_filter({words}, lambda w: length(w) > 1), ' '), '')"
-
-
-def display_name(text_sql: str) -> str:
-    """A name as people read it, first name first, its padding collapsed."""
-    return f"nullif(trim(regexp_replace({first_name_first(text_sql)}, '\\s+', ' ', 'g')), '')"
 
 
 @dataclass(frozen=True)
@@ -91,11 +48,7 @@ class Context:
     mapping: Mapping
     entity: EntityMapping
     aliases: dict[str, tuple[str, ...]]  # base alias first
-    date_formats: tuple[str, ...]
-    timestamp_formats: tuple[str, ...]
-    excel: bool
-    decimal: str
-    thousands: str
+    formats: Formats  # how the base file writes dates and numbers
     lookups: dict[str, str]  # lookup name -> temp table
     missing: list[tuple[str, str, str]]  # (alias, vendor column, where): reported as findings
     used: set[tuple[str, str]]
@@ -123,83 +76,6 @@ class Context:
             )
 
 
-def parse_date(v: str, ctx: Context) -> str:
-    formats = [strptime_format(f) for f in ctx.date_formats if f != "excel_serial"]
-    parts = [f"TRY_CAST({v} AS DATE)"]
-    if formats:
-        parts.append(
-            f"CAST(try_strptime(CAST({v} AS VARCHAR), [{', '.join(map(literal, formats))}]) AS DATE)"
-        )
-    if ctx.excel or "excel_serial" in ctx.date_formats:
-        parts.append(
-            f"CASE WHEN regexp_full_match(CAST({v} AS VARCHAR), '\\d{{4,5}}(\\.0+)?') "
-            f"THEN DATE '1899-12-30' + CAST(CAST(CAST({v} AS VARCHAR) AS DOUBLE) AS INTEGER) END"
-        )
-    return f"coalesce({', '.join(parts)})"
-
-
-def parse_timestamp(v: str, ctx: Context) -> str:
-    parts = [f"TRY_CAST({v} AS TIMESTAMPTZ)"]
-    formats = [strptime_format(f) for f in ctx.timestamp_formats]
-    if formats:
-        parts.append(
-            f"timezone('UTC', try_strptime(CAST({v} AS VARCHAR), [{', '.join(map(literal, formats))}]))"
-        )
-    return f"coalesce({', '.join(parts)})"
-
-
-def parse_number(v: str, ctx: Context) -> str:
-    text = f"CAST({v} AS VARCHAR)"
-    cleaned = f"replace({text}, {literal(ctx.thousands)}, '')" if ctx.thousands else text
-    cleaned = f"regexp_replace({cleaned}, '[^0-9+\\-{re.escape(ctx.decimal)}]', '', 'g')"
-    if ctx.decimal != ".":
-        cleaned = f"replace({cleaned}, {literal(ctx.decimal)}, '.')"
-        return f"TRY_CAST({cleaned} AS DOUBLE)"
-    return f"coalesce(TRY_CAST({v} AS DOUBLE), TRY_CAST({cleaned} AS DOUBLE))"
-
-
-def parse_boolean(v: str) -> str:
-    text = f"lower(CAST({v} AS VARCHAR))"
-    return (
-        f"CASE WHEN {text} IN ({', '.join(map(literal, TRUE_WORDS))}) THEN true "
-        f"WHEN {text} IN ({', '.join(map(literal, FALSE_WORDS))}) THEN false END"
-    )
-
-
-def date_rule(formats: tuple[str, ...]) -> str:
-    """What a date must look like, as a finding says it."""
-    if not formats:
-        return "a date (YYYY-MM-DD; other formats go under the file's date_formats)"
-    return f"a date ({' or '.join(formats)})"
-
-
-def convert(v: str, column: Column, ctx: Context) -> tuple[str, str]:
-    """The value of the contract column's type, and what the conversion expects."""
-    if column.type in ("date", "month", "quarter"):
-        return parse_date(v, ctx), date_rule(ctx.date_formats)
-    if column.type == "timestamp":
-        return parse_timestamp(v, ctx), f"a timestamp ({' or '.join(ctx.timestamp_formats or ('ISO 8601',))})"
-    if column.type in ("integer", "number"):
-        return parse_number(v, ctx), "a number"
-    if column.type == "boolean":
-        return parse_boolean(v), f"yes/no ({', '.join(TRUE_WORDS)} or {', '.join(FALSE_WORDS)})"
-    return f"CAST({v} AS VARCHAR)", "text"
-
-
-def contract_text(v: str, column: Column) -> str:
-    """A converted value as the contract's text (ISO dates, UTC timestamps, whole integers)."""
-    if column.type in ("date", "month", "quarter"):
-        return f"strftime({v}, '%Y-%m-%d')"
-    if column.type == "timestamp":
-        return f"strftime(timezone('UTC', {v}), '%Y-%m-%dT%H:%M:%S') || '+00:00'"
-    if column.type == "integer":
-        whole = f"CAST(CAST({v} AS BIGINT) AS VARCHAR)"
-        return f"CASE WHEN {v} = round({v}) THEN {whole} ELSE CAST({v} AS VARCHAR) END"
-    if column.type == "boolean":
-        return f"CASE WHEN {v} THEN 'true' WHEN NOT {v} THEN 'false' END"
-    return f"CAST({v} AS VARCHAR)"
-
-
 def _one_key(spec: dict, where: str) -> str:
     keys = [k for k in spec if k in COMPILERS or k in AGGREGATES]
     if len(keys) != 1:
@@ -221,7 +97,7 @@ def compile_spec(spec: Any, column: Column, ctx: Context, where: str) -> Expr:
     expr = COMPILERS[key](spec, column, ctx, where)
     if expr.by_name is not None or key == "rule":
         return expr
-    value, rule = convert(expr.value, column, ctx)
+    value, rule = convert(expr.value, column, ctx.formats)
     return replace(expr, value=value, rule=expr.rule or rule)
 
 
@@ -264,15 +140,15 @@ def _map(spec, column, ctx, where) -> Expr:
 
 def _date(spec, column, ctx, where) -> Expr:
     sql, name = _source(spec, "date", ctx, where)
-    local = replace(ctx, date_formats=tuple(spec.get("formats") or ctx.date_formats))
-    return Expr(sql, parse_date(sql, local), date_rule(local.date_formats), name)
+    own = replace(ctx.formats, date_formats=tuple(spec.get("formats") or ctx.formats.date_formats))
+    return Expr(sql, parse_date(sql, own), date_rule(own.date_formats), name)
 
 
 def _period_of(unit: str):
     def compile_period(spec, column, ctx, where) -> Expr:
         sql, name = _source(spec, f"{unit}_of", ctx, where)
-        period = f"CAST(date_trunc('{unit}', {parse_date(sql, ctx)}) AS DATE)"
-        return Expr(sql, period, date_rule(ctx.date_formats), name)
+        period = f"CAST(date_trunc('{unit}', {parse_date(sql, ctx.formats)}) AS DATE)"
+        return Expr(sql, period, date_rule(ctx.formats.date_formats), name)
 
     return compile_period
 
@@ -291,17 +167,6 @@ def _name(spec, column, ctx, where) -> Expr:
     return Expr(joined, display_name(joined), "a name", parts["last"])
 
 
-def _name_parts(name_sql: str) -> dict[str, str]:
-    """{first} and {last} of one name column, "Last, First M" or "First M Last"."""
-    comma = f"strpos({name_sql}, ',') > 0"
-    return {
-        "first": f"CASE WHEN {comma} THEN split_part(trim(split_part({name_sql}, ',', 2)), ' ', 1) "
-        f"ELSE split_part(trim({name_sql}), ' ', 1) END",
-        "last": f"CASE WHEN {comma} THEN trim(split_part({name_sql}, ',', 1)) "
-        f"ELSE regexp_extract(trim({name_sql}), '(\\S+)$', 1) END",
-    }
-
-
 def _email(spec, column, ctx, where) -> Expr:
     how = spec["email"] if isinstance(spec["email"], dict) else {}
     pattern = how.get("pattern")
@@ -309,7 +174,7 @@ def _email(spec, column, ctx, where) -> Expr:
         raise MappingError(
             where, "email: {pattern: '{First Name}.{Last Name}@example.com'} (or {first}/{last} with name:)"
         )
-    parts = _name_parts(ctx.column(how["name"], where)) if how.get("name") else {}
+    parts = name_parts(ctx.column(how["name"], where)) if how.get("name") else {}
     pieces, values = [], []
     for text, field in re.findall(r"([^{]*)(?:\{([^}]*)\})?", pattern):
         if text:
@@ -413,7 +278,7 @@ def _aggregate(key: str, spec: dict, column: Column, ctx: Context, where: str) -
         source, name, rule = "NULL", None, ""
     else:
         sql, name = _source(spec, key, ctx, where)
-        inner = sql if key in ("count", "count_distinct") else parse_number(sql, ctx)
+        inner = sql if key in ("count", "count_distinct") else parse_number(sql, ctx.formats)
         source, rule = sql, "a number"
     if spec.get("where"):  # rows left out are neither counted nor checked
         ctx.note_sql(str(spec["where"]))
