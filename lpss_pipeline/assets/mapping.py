@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 
 from lpss_pipeline.assets.ingest import WAREHOUSE_POOL
+from lpss_pipeline.ingestion.errors import BatchRefused
 from lpss_pipeline.mapping.batches import map_pending
 from lpss_pipeline.mapping.spec import MappingError, load_mapping
 from lpss_pipeline.resources import LandingZoneResource, QualityResource, WarehouseResource
@@ -53,9 +54,7 @@ def build_mapping_asset(source: str, path: Path) -> dg.AssetsDefinition:
         if refused:
             raise dg.Failure(
                 description="\n\n".join(
-                    f"vendor batch {r.vendor.label} refused, nothing of it was loaded:\n"
-                    + "\n".join(f"  - {f}" for f in r.findings if f.blocking)
-                    for r in refused
+                    str(BatchRefused(r.vendor.label, [f for f in r.findings if f.blocking])) for r in refused
                 ),
                 metadata={"quarantined_batches": [r.vendor.label for r in refused]},
             )

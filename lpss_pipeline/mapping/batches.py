@@ -15,6 +15,7 @@ import re
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -54,12 +55,15 @@ class VendorBatch:
             if p.is_file()
         }
 
+    @cached_property
+    def checksums(self) -> dict[str, str]:
+        """Each file's sha256, read once: the receipt, the manifest and the sensor all need them."""
+        return {p.name: file_sha256(p) for p in sorted(self.folder.iterdir()) if p.is_file()}
+
     def fingerprint(self) -> str:
         """Identity of what the vendor delivered: every file's name and checksum."""
-        digest = hashlib.sha256()
-        for path in sorted(p for p in self.folder.iterdir() if p.is_file()):
-            digest.update(f"{path.name}\0{file_sha256(path)}\n".encode())
-        return digest.hexdigest()
+        listing = "".join(f"{name}\0{sha}\n" for name, sha in self.checksums.items())
+        return hashlib.sha256(listing.encode()).hexdigest()
 
 
 def batch_id_of(folder_name: str) -> str | None:
@@ -127,7 +131,7 @@ def write_contract_batch(
             "folder": f"{mapping.source}/{vendor.folder.name}",
             "mapping": str(mapping.path.name),
             "fingerprint": vendor.fingerprint(),
-            "vendor_files": {f.path.name: file_sha256(f.path) for f in mapped.files},
+            "vendor_files": {f.path.name: vendor.checksums[f.path.name] for f in mapped.files},
         },
     }
     (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
