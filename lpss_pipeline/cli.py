@@ -17,6 +17,7 @@ from lpss_pipeline.console import console, ensured_settings, new_table
 from lpss_pipeline.dashboard.commands import print_demo_accounts, serve, users_app
 from lpss_pipeline.mapping.commands import check, mappings_app
 from lpss_pipeline.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, load_settings, mlflow_store_exists
+from lpss_pipeline.synthetic.commands import SOURCE_HELP, generate, generate_organisation, vendor_option
 
 app = typer.Typer(
     help="lpss: Leadership Performance & Succession System.", no_args_is_help=True, add_completion=False
@@ -34,90 +35,6 @@ DEMO_STATE = (
     "mlartifacts",
     "config",
 )
-
-
-def _as_vendor(settings: Settings, source: str | None, written: list[Path]) -> list[Path]:
-    """The HRIS batches rewritten as ``source``'s export, with the demo organisation's mapping."""
-    if not source:
-        return written
-    from lpss_pipeline.synthetic.vendor_export import demo_mapping, export_as
-
-    mapping = settings.config_dir / "mappings" / f"{source}.yaml"
-    mapping.parent.mkdir(parents=True, exist_ok=True)
-    mapping.write_text(demo_mapping(source))
-    params = settings.truth_dir / "generator.json"
-    params.write_text(json.dumps({**json.loads(params.read_text()), "source": source}, indent=2) + "\n")
-    console.print(f"  the HRIS batch as {source} exports it, mapped by {mapping}")
-    return [export_as(source, p, settings.landing_dir) if p.parent.name == "hris" else p for p in written]
-
-
-def _vendor_option(source: str | None) -> str | None:
-    from lpss_pipeline.synthetic.vendor_export import vendor_presets
-
-    if source and source not in vendor_presets():
-        console.print(f"[red]--source {source}: not an HRIS preset[/]; one of {', '.join(vendor_presets())}")
-        raise typer.Exit(2)
-    return source
-
-
-def _generate(
-    settings: Settings,
-    employees: int,
-    months: int,
-    as_of: date,
-    seed: int,
-    fmt: str,
-    source: str | None = None,
-) -> None:
-    from lpss_pipeline.synthetic.generate import generate_history
-
-    console.print(f"Generating {employees:,} employees x {months} months (seed {seed}, as of {as_of})")
-    written = generate_history(
-        settings.landing_dir,
-        settings.truth_dir,
-        employees=employees,
-        months=months,
-        as_of=as_of,
-        seed=seed,
-        fmt=fmt,
-        progress=console.is_terminal,
-    )
-    for path in _as_vendor(settings, source, written):
-        console.print(f"  wrote batch [bold]{path.relative_to(settings.landing_dir)}[/]")
-
-
-SOURCE_HELP = "Write the HRIS batch as this vendor's export (an HRIS preset, e.g. bamboohr) and map it."
-
-
-@app.command()
-def generate(
-    employees: int = typer.Option(2000, help="Active headcount at the as-of date."),
-    months: int = typer.Option(36, help="Months of history ending with the as-of month."),
-    as_of: str = typer.Option(None, help="As-of date YYYY-MM-DD (default: today)."),
-    seed: int = typer.Option(42, help="Random seed; same seed and as-of give the same bytes."),
-    fmt: str = typer.Option("csv", "--format", help="csv or parquet."),
-    next_month: bool = typer.Option(
-        False, "--next-month", help="Write the next month as an incremental batch."
-    ),
-    source: str = typer.Option(None, "--source", help=SOURCE_HELP),
-) -> None:
-    """Write a synthetic organisation's HRIS and CRM export batches into the landing zone."""
-    settings = ensured_settings()
-    source = _vendor_option(source)
-    if source and fmt != "csv":
-        console.print("[red]--source writes the vendor's own files; --format is for contract batches[/]")
-        raise typer.Exit(2)
-    if next_month:
-        from lpss_pipeline.synthetic.generate import generate_next_month
-
-        written = generate_next_month(settings.landing_dir, settings.truth_dir, progress=console.is_terminal)
-        previous = json.loads((settings.truth_dir / "generator.json").read_text()).get("source")
-        for path in _as_vendor(settings, source or previous, written):
-            console.print(f"  wrote batch [bold]{path.relative_to(settings.landing_dir)}[/]")
-        return
-    _generate(
-        settings, employees, months, date.fromisoformat(as_of) if as_of else date.today(), seed, fmt, source
-    )
 
 
 def _run(settings: Settings, job_name: str, verbose: bool) -> bool:
@@ -169,7 +86,7 @@ def demo(
     source: str = typer.Option(None, "--source", help=SOURCE_HELP),
 ) -> None:
     """Generate the demo organisation (once), run the whole pipeline and say where to look."""
-    source = _vendor_option(source)
+    source = vendor_option(source)
     settings = load_settings()
     if fresh:
         for name in DEMO_STATE:
@@ -189,7 +106,7 @@ def demo(
         )
     else:
         as_of_day = date.fromisoformat(as_of) if as_of else date.today()
-        _generate(settings, employees, months, as_of_day, seed, "csv", source)
+        generate_organisation(settings, employees, months, as_of_day, seed, "csv", source)
     ok = _run(settings, "pipeline_job", verbose=False)
     ok = _run(settings, "alert_delivery_job", verbose=False) and ok
     _print_summary(settings)
@@ -227,6 +144,7 @@ def ui(
     os.execve(cmd[0], cmd, env)  # become dagster dev: signals sent to this pid reach it directly
 
 
+app.command()(generate)  # the demo organisation's (lpss_pipeline/synthetic/commands.py)
 app.command()(serve)  # the dashboard's commands live beside it (lpss_pipeline/dashboard/commands.py)
 app.command()(bench)  # the benchmark's too (lpss_pipeline/bench/command.py)
 app.command("bench-report")(bench_report)
