@@ -48,6 +48,26 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def read_numbered(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    read_sql: str,
+    params: list,
+    number: str,
+    first: int,
+    select="*",
+) -> None:
+    """Temp table ``table``: ``read_sql``'s rows (``select`` of them) in file order, numbered ``number``
+    from ``first``. Insertion order is file order, and a temp table's rowids are consecutive from an
+    offset, so the number is the row's place in the file whatever DuckDB's parallel scan does."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_read AS {read_sql}", params)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT rowid - (SELECT min(rowid) FROM {table}_read) "
+        f"+ {first} AS {number}, {select} FROM {table}_read"
+    )
+    con.execute(f"DROP TABLE {table}_read")
+
+
 def _csv_header(file: EntityFile, label: str) -> tuple[list[str], list[Finding]]:
     with file.path.open("rb") as handle:
         first = handle.readline()
@@ -135,15 +155,7 @@ def stage_file(
     else:
         source = "read_parquet(?)"
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table}_read AS SELECT {cols} FROM {source}", [str(file.path)]
-        )
-        # Insertion order is file order; rowids of a temp table are consecutive from an offset.
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT rowid - (SELECT min(rowid) FROM {table}_read)"
-            f" + 1 AS _row, * FROM {table}_read"
-        )
-        con.execute(f"DROP TABLE {table}_read")
+        read_numbered(con, table, f"SELECT {cols} FROM {source}", [str(file.path)], "_row", 1)
     except duckdb.Error as exc:
         return [_parse_finding(exc, file, label)]
     rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from lpss_pipeline.ingestion.errors import Finding
-from lpss_pipeline.ingestion.staging import quote
+from lpss_pipeline.ingestion.staging import quote, read_numbered
 
 from .spec import VendorFile
 
@@ -93,15 +93,10 @@ def _read_csv(
         f"quote='\"', escape='\"', skip={spec.skip_rows}, null_padding=true, strict_mode=false"
     )
     cols = ", ".join(f"nullif(trim(c{i}), '') AS {quote(h)}" for i, h in enumerate(header))
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table}_text AS SELECT * FROM read_csv(?, {options})", [str(path)]
+    # The header is line 1 after the rows skipped: the first data row is the line after it.
+    read_numbered(
+        con, table, f"SELECT * FROM read_csv(?, {options})", [str(path)], "_line", spec.skip_rows + 2, cols
     )
-    # Insertion order is file order; the header is line 1 (after the rows skipped).
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT rowid - (SELECT min(rowid) FROM {table}_text) "
-        f"+ {spec.skip_rows + 2} AS _line, {cols} FROM {table}_text"
-    )
-    con.execute(f"DROP TABLE {table}_text")
     return header
 
 
