@@ -56,14 +56,6 @@ def scorecard_metrics() -> Suite:
     )
 
 
-def scorecard_configuration() -> Suite:
-    """Helper column ``_weight_sum``: the configured category weights summed."""
-    return Suite(
-        "config.scorecard_categories",
-        (_between("_weight_sum", 1 - WEIGHT_SLACK, 1 + WEIGHT_SLACK, "weights_sum_to_one"),),
-    )
-
-
 def succession_coverage() -> Suite:
     """Rows of fct_kpis for the coverage KPIs, which are shares and must lie within 0-100%."""
     return Suite("marts.fct_kpis.coverage", (_between("value", 0, 100, "coverage_range"),))

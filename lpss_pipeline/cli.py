@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 
 from lpss_pipeline.bench.command import bench, bench_report
+from lpss_pipeline.config.commands import config_app
 from lpss_pipeline.console import console, ensured_settings, new_table
 from lpss_pipeline.dashboard.commands import print_demo_accounts, serve, users_app
 from lpss_pipeline.mapping.commands import check, mappings_app
@@ -151,6 +152,7 @@ app.command("bench-report")(bench_report)
 app.add_typer(users_app, name="users")
 app.command()(check)  # the mapping's too (lpss_pipeline/mapping/commands.py)
 app.add_typer(mappings_app, name="mappings")
+app.add_typer(config_app, name="config")
 
 alerts_app = typer.Typer(help="Alerts and reminders: their delivery status, and sending what is pending.")
 app.add_typer(alerts_app, name="alerts")

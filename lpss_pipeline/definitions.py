@@ -3,6 +3,7 @@
 import dagster as dg
 
 from lpss_pipeline.assets.alerts import alert_deliveries, alert_delivery_job, review_escalation_job
+from lpss_pipeline.assets.configuration import configuration
 from lpss_pipeline.assets.dbt import DBT_EXECUTABLE, dbt_assets_defs, dbt_project
 from lpss_pipeline.assets.ingest import build_ingest_assets
 from lpss_pipeline.assets.mapping import build_mapping_asset, source_key, system_of
@@ -51,6 +52,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[
             *source_assets(settings),
+            configuration,
             *dbt_assets_defs,
             *readiness_assets,
             alert_deliveries,

@@ -13,6 +13,7 @@ from lpss_pipeline.assets.readiness import MODEL_KEY
 from lpss_pipeline.checks.raw import raw_checks
 
 PUBLISHED = dg.AssetSelection.groups("publishing")
+CONFIGURATION = dg.AssetSelection.groups("configuration")
 IN_PROCESS = dg.in_process_executor
 """For every multi-step job: each step writes the warehouse, so the pool runs them one at a time
 anyway, and a process per step would import the definitions (3-7 s) again for each step."""
@@ -56,10 +57,10 @@ succession_job = dg.define_asset_job(
     selection=reduce(
         operator.or_,
         [build_dbt_asset_selection([d], dbt_select=SUCCESSION_MARTS) for d in dbt_assets_defs],
-        PUBLISHED,
+        PUBLISHED | CONFIGURATION,
     ),
-    description="Rebuild succession coverage, bench strength and the bench tracker from loaded data, "
-    "with their tests, and republish.",
+    description="Load the configuration, rebuild succession coverage, bench strength and the bench tracker "
+    "from loaded data, with their tests, and republish.",
 )
 
 data_integrity_job = dg.define_asset_job(

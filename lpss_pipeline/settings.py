@@ -83,10 +83,15 @@ class Settings:
 
     @property
     def config_dir(self) -> Path:
-        """The organisation's own configuration (its source mappings): ``LPSS_CONFIG_DIR``, else
-        ``LPSS_HOME/config``."""
+        """The organisation's own configuration (business rules, tracked entities, source mappings):
+        ``LPSS_CONFIG_DIR``, else ``LPSS_HOME/config``."""
         configured = os.environ.get("LPSS_CONFIG_DIR")
         return Path(configured).expanduser().resolve() if configured else self.home / "config"
+
+    @property
+    def config_history_dir(self) -> Path:
+        """Every configuration version the pipeline has run with (config/versions.py)."""
+        return self.home / "config_history"
 
     @property
     def quarantine_dir(self) -> Path:

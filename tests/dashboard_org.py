@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from lpss_pipeline.config import seed_rows
+from lpss_pipeline.config import config_rows
 from lpss_pipeline.dashboard import activity, store
 from lpss_pipeline.dashboard.app import create_app
 from lpss_pipeline.dashboard.demo_accounts import create_demo_accounts
@@ -103,7 +103,7 @@ def give_every_person_month_a_prediction(published: Path) -> None:
 
 def org_wide_people(org: Org) -> set[str]:
     """Executives (active level 4, or named executive) and HR admins, from the HRIS and the seed."""
-    named = {r["employee_id"] for r in seed_rows("access_roles") if r["role"] in {"hr_admin", "executive"}}
+    named = {r["employee_id"] for r in config_rows("access_roles") if r["role"] in {"hr_admin", "executive"}}
     active = org.published("select employee_id, leadership_level from marts.dim_leaders where is_active")
     return {e for e, level in active if level == 4 or e in named}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from lpss_pipeline.config import seed_rows
+from lpss_pipeline.config import config_rows
 from tests.dashboard_org import MISSING, build_org, org_wide_people
 
 ROLES = ("executive", "hr_admin", "manager", "mentor", "leader")
@@ -218,7 +218,7 @@ def test_heat_map_and_alerts_list_only_people_in_scope(org, facts, clients, role
     heat = client.get("/api/v1/heatmap", params={"limit": 200}).json()
     assert heat["people"], role  # everyone has at least their own ratings or their mentees'
     assert all(may_see_development(facts, viewer, p["employee_id"]) for p in heat["people"])
-    scopes = {r["rule_id"]: r["data_scope"] for r in seed_rows("alert_rules")}
+    scopes = {r["rule_id"]: r["data_scope"] for r in config_rows("alert_rules")}
     alerts = client.get("/api/v1/alerts", params={"limit": 2000}).json()
     for alert in alerts:
         subject, scope = alert["subject_employee_id"], scopes[alert["rule_id"]]

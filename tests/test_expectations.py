@@ -146,7 +146,6 @@ def test_mart_metric_rows_validated_in_parts_find_every_bad_row(tmp_path):
         "CREATE TABLE intermediate.int_employee_months AS "
         "SELECT true AS is_leader FROM marts.fct_leader_scorecards"
     )
-    con.execute("CREATE TABLE config.scorecard_categories AS SELECT 0.5 AS weight FROM range(2)")
     con.execute("CREATE TABLE marts.fct_kpis AS SELECT 'succession_coverage' AS kpi_id, 80.0 AS value")
     runner = GxRunner(tmp_path / "gx", tmp_path / "docs")
     for rows_per_part in (300, 5000):

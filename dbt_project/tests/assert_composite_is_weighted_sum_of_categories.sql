@@ -6,7 +6,7 @@ with weights as (
         max(weight) filter (where category = 'engagement') as engagement,
         max(weight) filter (where category = 'development') as development,
         max(weight) filter (where category = 'strategic_impact') as strategic_impact
-    from {{ ref('scorecard_categories') }}
+    from {{ source('config', 'scorecard_categories') }}
 )
 
 select s.employee_id, s.month, s.composite_score

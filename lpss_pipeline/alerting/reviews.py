@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import duckdb
 
 from lpss_pipeline.alerting import deliveries as outbox
-from lpss_pipeline.config import alert_rule, seed_rows
+from lpss_pipeline.config import alert_rule, config_rows
 
 DDL = """
 create schema if not exists ops;
@@ -124,7 +124,7 @@ def escalate_overdue(con: duckdb.DuckDBPyConnection, now: datetime, hours: float
 def _recipients(con: duckdb.DuckDBPyConnection, subject: str) -> list[tuple[str, str, str]]:
     """(kind, recipient, role) for review_overdue from alert_routing: channels by role, the subject's
     executive sponsor and direct manager by Slack id or e-mail (as fct_alert_recipients does)."""
-    channels = {r["channel_role"]: r["slack_channel"] for r in seed_rows("alert_channels")}
+    channels = {r["channel_role"]: r["slack_channel"] for r in config_rows("alert_channels")}
     people = con.execute(
         """
         select
@@ -140,7 +140,7 @@ def _recipients(con: duckdb.DuckDBPyConnection, subject: str) -> list[tuple[str,
     ).fetchone() or (None, None)
     users = {"executive_sponsor": people[0], "direct_manager": people[1]}
     recipients = []
-    for route in seed_rows("alert_routing"):
+    for route in config_rows("alert_routing"):
         if route["rule_id"] != ESCALATION_RULE:
             continue
         role = route["recipient_role"]

@@ -12,7 +12,7 @@ from lpss_pipeline.alerting import reviews
 from lpss_pipeline.alerting.dispatch import Dispatcher, DispatchReport, utc_now
 from lpss_pipeline.alerting.sinks import LocalOutbox, SlackSink
 from lpss_pipeline.alerting.state import write_state
-from lpss_pipeline.config import seed_values
+from lpss_pipeline.config import config_values
 
 USER_CACHE_DDL = """
 create table if not exists ops.slack_users (
@@ -22,7 +22,7 @@ create table if not exists ops.slack_users (
 
 
 def parameter(name: str) -> float:
-    return seed_values("lpss_parameters", key="parameter")[name]
+    return config_values("lpss_parameters", key="parameter")[name]
 
 
 def _load_user_cache(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from lpss_pipeline.alerting import deliveries as outbox
-from lpss_pipeline.config import alert_rule, seed_values
+from lpss_pipeline.config import alert_rule, config_values
 from lpss_pipeline.dashboard import store
 
 RULE = "reminder_scorecard_signoff"
@@ -85,7 +85,7 @@ def signed_managers(store_path: Path, month: str) -> pd.DataFrame:
 def plan_reminders(con: duckdb.DuckDBPyConnection, store_path: Path, now: datetime) -> int:
     """Plan a reminder to every manager whose team's latest closed month is past due unsigned."""
     outbox.ensure_outbox(con)
-    days = int(seed_values("lpss_parameters", key="parameter")["scorecard_signoff_days"])
+    days = int(config_values("lpss_parameters", key="parameter")["scorecard_signoff_days"])
     month = con.execute(DUE_MONTH_SQL, {"days": days, "now": now}).fetchall()[0][0]
     if month is None:
         return 0

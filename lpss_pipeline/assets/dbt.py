@@ -1,4 +1,4 @@
-"""dbt models, seeds, snapshots and tests as Dagster assets and asset checks.
+"""dbt models, snapshots and tests as Dagster assets and asset checks.
 
 dagster-dbt builds the asset graph from dbt's manifest, so the manifest must exist before the
 definitions import; it is (re)parsed here when missing or older than any project file.
@@ -21,7 +21,7 @@ from lpss_pipeline.assets.ingest import WAREHOUSE_POOL
 from lpss_pipeline.settings import DBT_PROJECT_DIR
 
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "seeds", "snapshots", "macros", "tests")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "snapshots", "macros", "tests")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -104,7 +104,7 @@ class LpssDbtTranslator(DagsterDbtTranslator):
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        groups = {"seed": "configuration", "snapshot": "history"}
+        groups = {"snapshot": "history"}
         if dbt_resource_props["resource_type"] in groups:
             return groups[dbt_resource_props["resource_type"]]
         return dbt_resource_props["fqn"][1]  # models/<layer>/...: staging, intermediate, marts
@@ -116,7 +116,7 @@ model (which itself reads dbt's features). One dbt multi-asset on both sides wou
 
 
 def _dbt_build(name: str, select: str, exclude: str | None) -> dg.AssetsDefinition:
-    """`dbt build` of the selected seeds, snapshots and models with their tests, in dependency order."""
+    """`dbt build` of the selected snapshots and models with their tests, in dependency order."""
 
     @dbt_assets(
         manifest=ensure_manifest(),

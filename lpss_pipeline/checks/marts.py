@@ -10,7 +10,6 @@ CHECK_NAME = "mart_integrity"
 CHECKED = {
     "marts.fct_leader_scorecards": ["marts", "fct_leader_scorecards"],
     "marts.fct_scorecard_metrics": ["marts", "fct_scorecard_metrics"],
-    "config.scorecard_categories": ["config", "scorecard_categories"],
     "marts.fct_kpis.coverage": ["marts", "fct_kpis"],
 }
 

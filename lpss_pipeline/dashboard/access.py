@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lpss_pipeline.config import seed_values
+from lpss_pipeline.config import config_values
 from lpss_pipeline.dashboard.marts import MartsReader
 
 # What each grant flag of dim_access_grants allows (SPEC section 9).
@@ -35,7 +35,7 @@ def granted(subject_column: str, flag: str) -> str:
 
 def min_group() -> int:
     """No aggregate is shown over fewer people than this (privacy; lpss_parameters)."""
-    return int(seed_values("lpss_parameters", key="parameter")["min_aggregate_group"])
+    return int(config_values("lpss_parameters", key="parameter")["min_aggregate_group"])
 
 
 @dataclass(frozen=True)

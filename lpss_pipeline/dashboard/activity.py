@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from lpss_pipeline.config import seed_values
+from lpss_pipeline.config import config_values
 from lpss_pipeline.dashboard.access import Viewer, min_group
 from lpss_pipeline.dashboard.marts import MartsReader
 
@@ -133,7 +133,7 @@ def adoption(marts: MartsReader, con: sqlite3.Connection, month: str | None) -> 
     )
     signed = pd.read_sql_query("select manager_employee_id, month from scorecard_signoffs", con)
     pages = {"manager_pages": list(MANAGER_PAGES), "mentor_pages": list(MENTOR_PAGES)}
-    target = seed_values("lpss_parameters", key="parameter")["dashboard_adoption_target_pct"]
+    target = config_values("lpss_parameters", key="parameter")["dashboard_adoption_target_pct"]
     return {
         "month": start.strftime("%Y-%m"),
         "roles": marts.rows_with(

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from lpss_pipeline.config import seed_rows
+from lpss_pipeline.config import config_rows
 
 CATEGORIES = {
     "performance_score": "Performance",
@@ -29,7 +29,7 @@ LAYOUT = {
 def band_shapes() -> list[dict[str, Any]]:
     """One translucent horizontal band per score band, from its min to its max composite."""
     shapes = []
-    for band in seed_rows("score_bands"):
+    for band in config_rows("score_bands"):
         low = float(band["min_composite"]) if band["min_composite"] else 0.0
         high = float(band["max_composite"]) if band["max_composite"] else 100.0
         shapes.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lpss_pipeline.config import seed_rows
+from lpss_pipeline.config import config_rows
 from lpss_pipeline.dashboard.access import DEVELOPMENT, SCORECARD, SUCCESSION, granted, min_group
 from lpss_pipeline.dashboard.marts import MartsReader
 
@@ -183,7 +183,7 @@ order by s.position_id, s.nomination_rank
 
 
 def kpi_names() -> dict[str, str]:
-    return {row["kpi_id"]: row["kpi_name"] for row in seed_rows("kpi_definitions")}
+    return {row["kpi_id"]: row["kpi_name"] for row in config_rows("kpi_definitions")}
 
 
 def departments(marts: MartsReader, viewer: str) -> list[dict[str, Any]]:
@@ -303,7 +303,7 @@ def heatmap(
 
 def _scope_rules() -> dict[str, list[str]]:
     scopes: dict[str, list[str]] = {}
-    for row in seed_rows("alert_rules"):
+    for row in config_rows("alert_rules"):
         scopes.setdefault(row["data_scope"], []).append(row["rule_id"])
     return scopes
 

@@ -9,7 +9,7 @@ import duckdb
 
 from expectations.gx_run import GxRunner, Outcome, merge_outcomes
 from lpss_pipeline.alerting.outbox import Alert, raise_alert
-from lpss_pipeline.config import channel, seed_values
+from lpss_pipeline.config import channel, config_values
 from lpss_pipeline.ingestion.errors import Finding
 
 from .mart_frames import frames, leader_months
@@ -25,13 +25,12 @@ def validate_marts(
         for s in (
             suites.leader_scorecards(leader_months(con)),
             suites.scorecard_metrics(),
-            suites.scorecard_configuration(),
             suites.succession_coverage(),
         )
     }
     now = datetime.now(UTC)
     outcomes: dict[str, list[list[Outcome]]] = {}
-    rows_per_part = rows_per_part or int(seed_values("data_quality_rules")["validation_rows_per_part"])
+    rows_per_part = rows_per_part or int(config_values("data_quality_rules")["validation_rows_per_part"])
     for name, frame in frames(con, rows_per_part):
         outcomes.setdefault(name, []).append(
             runner.validate(frame, by_name[name], run_name=f"marts {now:%Y-%m-%dT%H%M%S}")

@@ -42,7 +42,6 @@ def frames(con: duckdb.DuckDBPyConnection, rows_per_part: int) -> Iterator[tuple
             )
             for part in range(parts)
         ),
-        ("config.scorecard_categories", "SELECT sum(weight) AS _weight_sum FROM config.scorecard_categories"),
         ("marts.fct_kpis.coverage", f"SELECT * FROM marts.fct_kpis WHERE kpi_id IN {COVERAGE_KPIS}"),
     ]
     for name, sql in queries:

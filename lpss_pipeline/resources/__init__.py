@@ -1,4 +1,5 @@
-"""Dagster resources: the DuckDB warehouse, the landing zone, data-quality evidence, MLflow, Slack."""
+"""Dagster resources: the DuckDB warehouse, the configuration folder, the landing zone, data-quality
+evidence, MLflow, Slack."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 from lpss_pipeline.settings import Settings
 from lpss_pipeline.synthetic.truth import TRUTH_FILE
 
+from .configuration import ConfigurationResource
 from .dashboard import DashboardStoreResource
 from .landing_zone import LandingZoneResource
 from .mlflow_store import MlflowResource
@@ -25,6 +27,9 @@ def file_resources(settings: Settings) -> dict:
             landing_dir=str(settings.landing_dir),
             receipts_dir=str(settings.receipts_dir),
             config_dir=str(settings.config_dir),
+        ),
+        "configuration": ConfigurationResource(
+            config_dir=str(settings.config_dir), history_dir=str(settings.config_history_dir)
         ),
         "quality": QualityResource(
             quarantine_dir=str(settings.quarantine_dir),
@@ -46,6 +51,7 @@ def file_resources(settings: Settings) -> dict:
 
 
 __all__ = [
+    "ConfigurationResource",
     "DashboardStoreResource",
     "LandingZoneResource",
     "MlflowResource",

@@ -49,6 +49,7 @@ def generate_organisation(
     fmt: str,
     source: str | None = None,
 ) -> None:
+    from lpss_pipeline.synthetic.access_roles import write_demo_access_roles
     from lpss_pipeline.synthetic.generate import generate_history
 
     console.print(f"Generating {employees:,} employees x {months} months (seed {seed}, as of {as_of})")
@@ -62,6 +63,9 @@ def generate_organisation(
         fmt=fmt,
         progress=console.is_terminal,
     )
+    (hris,) = [p for p in written if p.parent.name == "hris"]
+    roles = write_demo_access_roles(hris, settings.config_dir)
+    console.print(f"  the demo organisation's HR admins and executives: {roles}")
     for path in as_vendor(settings, source, written):
         console.print(f"  wrote batch [bold]{path.relative_to(settings.landing_dir)}[/]")
 

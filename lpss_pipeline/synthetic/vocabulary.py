@@ -1,7 +1,7 @@
 """Words the demo organisation is written in: names, functions, regions, courses.
 
-The competency framework is NOT here: it is configuration (``dbt_project/seeds``) and is read
-from there by ``load_competencies`` so the generator rates exactly the framework the marts use.
+The competency framework is NOT here: it is configuration (``lpss_pipeline/config/defaults``) and
+is read from there by ``load_competencies`` so the generator rates exactly the framework the marts use.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-from lpss_pipeline import settings
+from lpss_pipeline.config.folder import DEFAULTS_DIR
 
 FIRST_NAMES = (
     "Ava",
@@ -239,7 +239,7 @@ class Competency:
 
 
 def competency_framework_path() -> Path:
-    return settings.DBT_PROJECT_DIR / "seeds" / "competency_framework.csv"
+    return DEFAULTS_DIR / "competency_framework.csv"
 
 
 def load_competencies(path: Path | None = None) -> tuple[Competency, ...]:

@@ -40,7 +40,7 @@ competencies as (
         avg(r.rating) filter (where f.competency_kind = 'human') as competency_human_avg,
         avg(r.rating) filter (where f.competency_kind = 'technical') as competency_technical_avg
     from {{ ref('int_competency_ratings_carried') }} as r
-    inner join {{ ref('competency_framework') }} as f on f.competency_id = r.competency_id
+    inner join {{ source('config', 'competency_framework') }} as f on f.competency_id = r.competency_id
     group by r.employee_id, r.month
 ),
 

@@ -6,7 +6,7 @@
 -- and validates on those and predicts the rest).
 with window_months as (
     select cast(value as integer) as months
-    from {{ ref('lpss_parameters') }} where parameter = 'promotion_window_months'
+    from {{ source('config', 'lpss_parameters') }} where parameter = 'promotion_window_months'
 ),
 
 as_of as (

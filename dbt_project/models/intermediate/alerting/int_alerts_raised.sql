@@ -10,7 +10,7 @@ with parameters as (
         max(cast(value as integer)) filter (where parameter = 'reminder_session_hours') as session_hours,
         max(cast(value as integer)) filter (where parameter = 'reminder_milestone_days') as milestone_days,
         max(cast(value as integer)) filter (where parameter = 'reminder_feedback_day') as feedback_day
-    from {{ ref('lpss_parameters') }}
+    from {{ source('config', 'lpss_parameters') }}
 ),
 
 as_of as (
@@ -25,11 +25,11 @@ window_start as (
 ),
 
 categories as (
-    select count(*) as total from {{ ref('scorecard_categories') }}
+    select count(*) as total from {{ source('config', 'scorecard_categories') }}
 ),
 
 intervention_threshold as (
-    select cast(max_composite as double) as threshold from {{ ref('score_bands') }} where band = 'intervention'
+    select cast(max_composite as double) as threshold from {{ source('config', 'score_bands') }} where band = 'intervention'
 ),
 
 alert_month as (

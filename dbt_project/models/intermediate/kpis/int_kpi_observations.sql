@@ -8,7 +8,7 @@ with calendar as (
 ),
 
 window_months as (
-    select cast(value as integer) as months from {{ ref('lpss_parameters') }} where parameter = 'promotion_window_months'
+    select cast(value as integer) as months from {{ source('config', 'lpss_parameters') }} where parameter = 'promotion_window_months'
 ),
 
 people as (

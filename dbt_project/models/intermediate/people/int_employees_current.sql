@@ -10,7 +10,7 @@ departments as (
 ),
 
 levels as (
-    select * from {{ ref('leadership_levels') }}
+    select * from {{ source('config', 'leadership_levels') }}
 ),
 
 as_of as (

@@ -4,12 +4,12 @@
 with content as (
     select string_agg(row_text, '|' order by row_text) as text
     from (
-        select 'category:' || category || ':' || weight as row_text from {{ ref('scorecard_categories') }}
+        select 'category:' || category || ':' || weight as row_text from {{ source('config', 'scorecard_categories') }}
         union all
         select concat_ws(':', 'metric', metric_id, category, weight_in_category, floor, target, applies_to)
-        from {{ ref('scorecard_metrics') }}
+        from {{ source('config', 'scorecard_metrics') }}
         union all
-        select concat_ws(':', 'band', band, min_composite, max_composite) from {{ ref('score_bands') }}
+        select concat_ws(':', 'band', band, min_composite, max_composite) from {{ source('config', 'score_bands') }}
     )
 )
 

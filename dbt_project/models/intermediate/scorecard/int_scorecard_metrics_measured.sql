@@ -6,7 +6,7 @@
 -- in int_scorecard_metrics_scored.
 with lookback as (
     select cast(value as integer) as months
-    from {{ ref('lpss_parameters') }} where parameter = 'quarterly_lookback_months'
+    from {{ source('config', 'lpss_parameters') }} where parameter = 'quarterly_lookback_months'
 ),
 
 -- lookback_start: a quarterly input counts when its period began after it (and by the month's end).

@@ -8,8 +8,8 @@ with measured as (
 
 catalogue as (
     select m.*, c.weight as category_weight
-    from {{ ref('scorecard_metrics') }} as m
-    inner join {{ ref('scorecard_categories') }} as c on c.category = m.category
+    from {{ source('config', 'scorecard_metrics') }} as m
+    inner join {{ source('config', 'scorecard_categories') }} as c on c.category = m.category
 ),
 
 departments as (

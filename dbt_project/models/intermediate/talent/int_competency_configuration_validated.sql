@@ -2,7 +2,7 @@
 -- framework competency with what the companion seeds hold for it; the YAML tests turn a missing
 -- or malformed piece of configuration into a failed build.
 with framework as (
-    select competency_id, competency_name, competency_kind from {{ ref('competency_framework') }}
+    select competency_id, competency_name, competency_kind from {{ source('config', 'competency_framework') }}
 ),
 
 experience_bank as (
@@ -10,13 +10,13 @@ experience_bank as (
         competency_id,
         count(*) filter (where recommendation_kind = 'on_the_job') as on_the_job_recommendations,
         count(*) filter (where recommendation_kind = 'book') as book_recommendations
-    from {{ ref('competency_experience_bank') }}
+    from {{ source('config', 'competency_experience_bank') }}
     group by competency_id
 ),
 
 questions as (
     select competency_id, count(distinct question_number) as interview_questions
-    from {{ ref('competency_interview_questions') }}
+    from {{ source('config', 'competency_interview_questions') }}
     group by competency_id
 ),
 
@@ -26,11 +26,11 @@ expectations as (
         target_level,
         expected_rating,
         expected_rating < lag(expected_rating) over (partition by competency_id order by target_level) as falls
-    from {{ ref('level_competency_expectations') }}
+    from {{ source('config', 'level_competency_expectations') }}
 ),
 
 target_levels as (
-    select count(*) as levels from {{ ref('leadership_levels') }} where leadership_level >= 1
+    select count(*) as levels from {{ source('config', 'leadership_levels') }} where leadership_level >= 1
 ),
 
 expectations_summarised as (

@@ -9,16 +9,16 @@ with ratings as (
 ),
 
 expectations as (
-    select target_level, competency_id, expected_rating from {{ ref('level_competency_expectations') }}
+    select target_level, competency_id, expected_rating from {{ source('config', 'level_competency_expectations') }}
 ),
 
 levels as (
-    select leadership_level from {{ ref('leadership_levels') }}
+    select leadership_level from {{ source('config', 'leadership_levels') }}
 ),
 
 recency as (
     select cast(value as integer) as months
-    from {{ ref('lpss_parameters') }}
+    from {{ source('config', 'lpss_parameters') }}
     where parameter = 'bench_rating_recency_months'
 ),
 

@@ -5,7 +5,7 @@
 -- competency appears from the month of its own first rating. Competencies not in the framework
 -- are ignored.
 with framework as (
-    select competency_id from {{ ref('competency_framework') }}
+    select competency_id from {{ source('config', 'competency_framework') }}
 ),
 
 assessments as (

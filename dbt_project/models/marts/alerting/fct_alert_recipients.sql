@@ -10,11 +10,11 @@ with alerts as (
 ),
 
 routing as (
-    select rule_id, recipient_kind, recipient_role from {{ ref('alert_routing') }}
+    select rule_id, recipient_kind, recipient_role from {{ source('config', 'alert_routing') }}
 ),
 
 channels as (
-    select channel_role, slack_channel from {{ ref('alert_channels') }}
+    select channel_role, slack_channel from {{ source('config', 'alert_channels') }}
 ),
 
 employees as (

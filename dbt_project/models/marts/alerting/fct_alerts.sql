@@ -7,7 +7,7 @@ with raised as (
 ),
 
 rules as (
-    select rule_id, severity, title, next_step from {{ ref('alert_rules') }}
+    select rule_id, severity, title, next_step from {{ source('config', 'alert_rules') }}
 ),
 
 people as (

@@ -13,7 +13,7 @@ employees as (
 
 threshold as (
     select cast(value as integer) as missed_in_a_row
-    from {{ ref('lpss_parameters') }}
+    from {{ source('config', 'lpss_parameters') }}
     where parameter = 'consecutive_missed_milestones'
 ),
 

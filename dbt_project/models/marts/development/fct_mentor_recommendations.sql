@@ -34,7 +34,7 @@ params as (
         max(case when parameter = 'mentor_capacity' then cast(value as integer) end) as capacity,
         max(case when parameter = 'mentor_recommendations_per_mentee' then cast(value as integer) end)
             as per_mentee
-    from {{ ref('lpss_parameters') }}
+    from {{ source('config', 'lpss_parameters') }}
 ),
 
 mentored as (

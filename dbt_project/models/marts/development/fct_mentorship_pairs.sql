@@ -23,7 +23,7 @@ weights as (
             as attendance_weight,
         max(case when parameter = 'mentorship_feedback_weight_pct' then cast(value as double) end)
             as feedback_weight
-    from {{ ref('lpss_parameters') }}
+    from {{ source('config', 'lpss_parameters') }}
 ),
 
 totals as (

@@ -7,7 +7,7 @@ with observations as (
 ),
 
 definitions as (
-    select * from {{ ref('kpi_definitions') }}
+    select * from {{ source('config', 'kpi_definitions') }}
 ),
 
 aggregated as (

@@ -8,7 +8,7 @@ with employees as (
 ),
 
 roles as (
-    select * from {{ ref('access_roles') }}
+    select * from {{ source('config', 'access_roles') }}
 ),
 
 active as (

@@ -44,7 +44,7 @@ composed as (
         p.engagement_score,
         p.development_score,
         p.strategic_impact_score,
-        coalesce(p.categories_present, 0) = (select count(*) from {{ ref('scorecard_categories') }}) as is_complete,
+        coalesce(p.categories_present, 0) = (select count(*) from {{ source('config', 'scorecard_categories') }}) as is_complete,
         coalesce(p.categories_present, 0) as categories_present,
         coalesce(p.metrics_present, 0) as metrics_present,
         p.weighted_sum,
@@ -69,13 +69,13 @@ with_band as (
         banded.*,
         case when banded.is_complete then bands.band else 'insufficient_data' end as band
     from banded
-    left join {{ ref('score_bands') }} as bands
+    left join {{ source('config', 'score_bands') }} as bands
         on banded.composite_rounded >= coalesce(bands.min_composite, '-infinity'::double)
         and banded.composite_rounded < coalesce(bands.max_composite, 'infinity'::double)
 ),
 
 trend_window as (
-    select cast(value as integer) as months from {{ ref('lpss_parameters') }} where parameter = 'trend_months'
+    select cast(value as integer) as months from {{ source('config', 'lpss_parameters') }} where parameter = 'trend_months'
 ),
 
 over_time as (
@@ -121,5 +121,5 @@ select
     w.region,
     w.is_provisional
 from over_time as w
-left join {{ ref('leadership_levels') }} as levels on levels.leadership_level = w.leadership_level
+left join {{ source('config', 'leadership_levels') }} as levels on levels.leadership_level = w.leadership_level
 cross join {{ ref('int_scorecard_config_version') }} as config

@@ -6,7 +6,7 @@ with ratings as (
 ),
 
 framework as (
-    select competency_id, competency_name, competency_kind from {{ ref('competency_framework') }}
+    select competency_id, competency_name, competency_kind from {{ source('config', 'competency_framework') }}
 ),
 
 final as (

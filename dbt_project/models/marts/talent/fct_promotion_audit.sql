@@ -10,7 +10,7 @@
 -- leadership_levels. is_window_observed says whether the whole window lies inside the exports.
 with parameters as (
     select cast(value as integer) as window_months
-    from {{ ref('lpss_parameters') }}
+    from {{ source('config', 'lpss_parameters') }}
     where parameter = 'promotion_window_months'
 ),
 
@@ -40,7 +40,7 @@ ready_assessments as (
 ),
 
 levels as (
-    select leadership_level, time_to_promotion_standard_days from {{ ref('leadership_levels') }}
+    select leadership_level, time_to_promotion_standard_days from {{ source('config', 'leadership_levels') }}
 ),
 
 readiness_checked as (

@@ -13,7 +13,7 @@ with parameters as (
     select
         max(cast(value as double)) filter (where parameter = 'readiness_target_composite') as target_composite,
         max(cast(value as integer)) filter (where parameter = 'stagnation_months') as stagnation_months
-    from {{ ref('lpss_parameters') }}
+    from {{ source('config', 'lpss_parameters') }}
 ),
 
 employee_months as (

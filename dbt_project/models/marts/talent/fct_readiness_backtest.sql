@@ -11,7 +11,7 @@ with parameters as (
     select
         max(cast(value as double)) filter (where parameter = 'readiness_probability_threshold') as threshold,
         max(cast(value as double)) filter (where parameter = 'readiness_target_composite') as target_composite
-    from {{ ref('lpss_parameters') }}
+    from {{ source('config', 'lpss_parameters') }}
 ),
 
 scored as (

@@ -13,7 +13,7 @@ with calendar as (
 
 recommended as (
     select cast(value as integer) as gaps
-    from {{ ref('lpss_parameters') }}
+    from {{ source('config', 'lpss_parameters') }}
     where parameter = 'weakest_gaps_recommended'
 ),
 
@@ -29,7 +29,7 @@ ratings as (
 ),
 
 expectations as (
-    select target_level, competency_id, expected_rating from {{ ref('level_competency_expectations') }}
+    select target_level, competency_id, expected_rating from {{ source('config', 'level_competency_expectations') }}
 ),
 
 bank as (
@@ -39,7 +39,7 @@ bank as (
             as on_the_job_actions,
         string_agg(recommendation, ' | ' order by recommendation) filter (where recommendation_kind = 'book')
             as books
-    from {{ ref('competency_experience_bank') }}
+    from {{ source('config', 'competency_experience_bank') }}
     group by competency_id
 ),
 
