@@ -1,6 +1,6 @@
 """A small organisation run through the real pipeline, published, with the demo accounts: what the
 dashboard tests read. The facts the authorisation tests expect are taken from the HRIS side of the
-marts (reporting lines, mentoring pairs, the access_roles seed), never from dim_access_grants, so
+marts (reporting lines, mentoring pairs, the access_roles configuration), never from dim_access_grants, so
 the grants are checked against something independent of them."""
 
 from __future__ import annotations

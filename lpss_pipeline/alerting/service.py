@@ -1,5 +1,5 @@
 """One dispatch or escalation pass as the jobs and the CLI run it: the steps in order, then the
-sensors' state file rewritten. Thresholds come from lpss_parameters (the dbt seed)."""
+sensors' state file rewritten. Thresholds come from lpss_parameters (the configuration)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Written the way an analyst would in a notebook (every table read whole and staged by
 references.load_frames, then vectorised merges and groupbys, no loop over rows), so the benchmark can
 set the dbt build against a plain dataframe pipeline. The semantics are those of the dbt models (SPEC
-sections 2-4, 7 and 11); business numbers come from the config tables (the dbt seeds), never from
+sections 2-4, 7 and 11); business numbers come from the config tables (the configuration), never from
 constants here. Two pandas habits that differ from SQL are guarded against throughout: merges match
 null keys (SQL joins never do) and the sum of nothing is 0 (SQL gives null), hence the dropna() and
 min_count=1.
@@ -337,7 +337,7 @@ class Org:
 
 
 def config_version(t: dict[str, pd.DataFrame]) -> str:
-    """Hash of the scorecard configuration seeds, each value rendered as DuckDB's varchar cast renders it
+    """Hash of the scorecard configuration tables, each value rendered as DuckDB's varchar cast renders it
     (a double as its shortest round-trip text, an integer plainly), null fields skipped as concat_ws does."""
 
     def text(name: str, prefix: str, columns: str) -> list[str]:  # a few config rows

@@ -49,7 +49,7 @@ def run_pandas_reference(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFra
 def load_frames(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
     """Every raw table whole, staged in pandas as dbt's staging does (rows of quarantined batches out; a
     snapshot is its latest good batch; per event key the row of the latest batch, then of the file's
-    last row, wins), plus the configuration seeds, keyed by entity or seed name."""
+    last row, wins), plus the configuration tables, keyed by entity or file name."""
     quarantined = con.execute("select system, batch_id from ops.quarantined_batches").df()
     frames = {}
     for system, entity in USED:

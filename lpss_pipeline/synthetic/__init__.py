@@ -5,8 +5,9 @@ latent truth; ``generate_next_month`` adds one incremental month. Decisions are 
 module's docstring:
 
 - params.py       the simulation's own parameters (never business configuration)
+- access_roles.py the demo organisation's own access_roles.csv (its HR admins, its executive)
 - vocabulary.py   names, functions, regions, courses; the competency framework is read from
-                  the dbt seed, not restated
+                  the default configuration, not restated
 - timeline.py     day numbers, the window, and per-month random streams (prefix-stable months)
 - org.py          the static tree of seats, departments, regions, critical positions
 - workforce.py    people moving through seats: promotions, hires, exits, talent reviews
