@@ -155,3 +155,10 @@ def test_init_then_an_edited_weight_is_a_new_version_and_a_broken_edit_keeps_the
     assert weights()["performance"] == pytest.approx(0.5)  # the last good configuration stays
     checked = runner.invoke(app, ["config", "check"])
     assert checked.exit_code == 1 and "row 2, column weight" in checked.output
+
+
+def test_a_parameter_left_out_keeps_its_default(tmp_path):
+    write(tmp_path / "lpss_parameters.csv", [["parameter", "value"], ["trend_months", "6"]])
+    values = {r["parameter"]: r["value"] for r in validated_configuration(tmp_path)["lpss_parameters"]}
+    assert values["trend_months"] == "6" and values["stagnation_months"] == "6"
+    assert len(values) == len(config_rows("lpss_parameters", DEFAULTS_DIR))

@@ -10,13 +10,14 @@ SHOWN = 10
 
 
 def check_result(asset_key, check_name: str, findings: list[Finding], metadata: dict) -> dg.AssetCheckResult:
-    """Failed with severity ERROR (blocking) when any finding blocks, WARN when only warnings."""
+    """Failed with severity ERROR when any finding blocks; passed with severity WARN when there are only
+    warnings (they are recorded and shown, never stop anything); passed when there is nothing."""
     blocking = [f for f in findings if f.blocking]
     lines = [str(f) for f in (blocking or findings)[:SHOWN]]
     return dg.AssetCheckResult(
         asset_key=asset_key,
         check_name=check_name,
-        passed=not findings,
+        passed=not blocking,
         severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
         description="\n".join(lines) if lines else "all expectations met",
         metadata={

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lpss_pipeline.config.files import ConfigError, read_validated
-from lpss_pipeline.config.folder import DEFAULTS_DIR, config_path
+from lpss_pipeline.config.files import ConfigError
+from lpss_pipeline.config.folder import DEFAULTS_DIR, config_path, effective_rows
 from lpss_pipeline.settings import load_settings
 
 __all__ = ["DEFAULTS_DIR", "ConfigError", "config_path", "config_rows", "tracked_entities"]
@@ -21,7 +21,7 @@ __all__ = ["DEFAULTS_DIR", "ConfigError", "config_path", "config_rows", "tracked
 
 def config_rows(name: str, config_dir: Path | None = None) -> tuple[dict[str, str], ...]:
     """The rows of one configuration file (the organisation's, else the default), validated."""
-    return read_validated(config_path(name, config_dir or load_settings().config_dir))
+    return effective_rows(name, config_dir or load_settings().config_dir)
 
 
 def config_values(name: str, key: str = "rule", value: str = "value") -> dict[str, float]:

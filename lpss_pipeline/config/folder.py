@@ -15,6 +15,24 @@ def config_path(name: str, config_dir: Path) -> Path:
     return own if own.is_file() else DEFAULTS_DIR / f"{name}.csv"
 
 
+KEYED_DEFAULTS = {"lpss_parameters": "parameter", "data_quality_rules": "rule"}
+"""Named-value files: a name the organisation's file leaves out keeps its default value (so a
+parameter added by an upgrade never breaks an organisation's configuration)."""
+
+
+def effective_rows(name: str, config_dir: Path) -> tuple[dict[str, str], ...]:
+    """A file's validated rows; for the named-value files, completed with the defaults it leaves out."""
+    from lpss_pipeline.config.files import read_validated
+
+    path = config_path(name, config_dir)
+    rows = read_validated(path)
+    key = KEYED_DEFAULTS.get(name)
+    if key is None or path.parent == DEFAULTS_DIR:
+        return rows
+    present = {row[key] for row in rows}
+    return rows + tuple(r for r in read_validated(DEFAULTS_DIR / f"{name}.csv") if r[key] not in present)
+
+
 def effective_paths(config_dir: Path) -> dict[str, Path]:
     """Every configuration file by name, each from where it is read."""
     from lpss_pipeline.config.files import FILES

@@ -12,14 +12,14 @@ from collections import defaultdict
 from pathlib import Path
 
 from lpss_pipeline.config.files import FILES, ConfigError, read_validated
-from lpss_pipeline.config.folder import DEFAULTS_DIR, effective_paths
+from lpss_pipeline.config.folder import DEFAULTS_DIR, effective_paths, effective_rows
 
 Rows = tuple[dict[str, str], ...]
 WEIGHT_TOLERANCE = 0.001
 REQUIRED_ENTITIES = {("hris", "employees"), ("hris", "departments")}
 KNOWN_KEYS = {  # file: (key column, whether every default key must be present too)
-    "lpss_parameters": ("parameter", True),
-    "data_quality_rules": ("rule", True),
+    "lpss_parameters": ("parameter", False),  # a name left out keeps its default (folder.effective_rows)
+    "data_quality_rules": ("rule", False),
     "alert_rules": ("rule_id", True),
     "kpi_definitions": ("kpi_id", False),
     "scorecard_metrics": ("metric_id", False),
@@ -139,9 +139,9 @@ def validated_configuration(config_dir: Path) -> dict[str, Rows]:
     """Every configuration file's rows, checked file by file and across files; all problems at once."""
     files: dict[str, Rows] = {}
     problems: list[str] = []
-    for name, path in effective_paths(config_dir).items():
+    for name in effective_paths(config_dir):
         try:
-            files[name] = read_validated(path)
+            files[name] = effective_rows(name, config_dir)
         except ConfigError as error:
             problems += error.problems
     if problems:  # cross-file rules need every file readable

@@ -16,13 +16,30 @@ import duckdb
 from expectations.gx_run import GxRunner, Outcome, merge_outcomes
 from expectations.raw import RawContext, raw_suite
 from lpss_pipeline.alerting.outbox import Alert, raise_alert
-from lpss_pipeline.config import channel, seed_values
-from lpss_pipeline.contract import BATCH_ID_FORMAT, SYSTEMS, Entity
+from lpss_pipeline.config import channel, config_values
+from lpss_pipeline.contract import BATCH_ID_FORMAT, SYSTEMS, Entity, entity
 from lpss_pipeline.ingestion.errors import Finding
 from lpss_pipeline.ingestion.landing import Batch
 
-from .batch_frames import BatchRef, batch_frame, entities_in, parts_of, previous_rows, referenced_columns
-from .quarantine import NOT_QUARANTINED, Quarantine, ensure_quarantine_ledger, latest_good_batch
+from .batch_frames import (
+    GOOD,
+    BatchRef,
+    batch_frame,
+    entities_in,
+    parts_of,
+    previous_rows,
+    referenced_columns,
+)
+from .data_warnings import data_warnings
+from .quarantine import NOT_QUARANTINED, Quarantine, ensure_quarantine_ledger
+
+# The batches of system ``$system`` validated by these checks, as ``_batch_id`` with ``loaded_at``; those
+# that also meet batch_frames.GOOD (loaded and not quarantined nor retired) passed them.
+VALIDATED_BATCHES = (
+    "SELECT batch_id AS _batch_id, loaded_at FROM ops.ingested_batches AS i WHERE system = $system "
+    "AND EXISTS (SELECT 1 FROM ops.data_quality_runs AS r "
+    "WHERE r.system = i.system AND r.batch_id = i.batch_id)"
+)
 
 
 @dataclass
@@ -165,7 +182,7 @@ def _schema_findings(con: duckdb.DuckDBPyConnection, e: Entity, batch: BatchRef)
 
 
 def validate_batch(con: duckdb.DuckDBPyConnection, runner: GxRunner, batch: BatchRef) -> BatchValidation:
-    rules = seed_values("data_quality_rules")
+    rules = config_values("data_quality_rules")
     result = BatchValidation(batch, batch_findings=_stale(con, batch))
     for e in entities_in(con, batch):
         ctx = RawContext(
@@ -197,6 +214,10 @@ def validate_batch(con: duckdb.DuckDBPyConnection, runner: GxRunner, batch: Batc
             len(suite.expectations),
             [in_vendor_terms(con, batch, e, _finding(batch, e, o)) for o in shown],
         )
+    # Warnings about the organisation described (data_warnings.py), on the entity each is about.
+    for f in data_warnings(con, batch, int(rules["no_input_warning_months"])):
+        e = entity(batch.system, f.entity)
+        result.entities[e.name].findings.append(in_vendor_terms(con, batch, e, f))
     return result
 
 
@@ -250,35 +271,70 @@ def check_system(
     return validations
 
 
-def freshness_findings(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, Finding]:
-    """Systems whose latest good batch is older than their cadence: a warning and a missing-data alert."""
-    rules = seed_values("data_quality_rules")
+def latest_passed_batch(
+    con: duckdb.DuckDBPyConnection, system: str, fresh_within: timedelta | None = None
+) -> str | None:
+    """The latest batch of ``system`` that passed its checks; with ``fresh_within``, the latest one that
+    was loaded within that time of its export (the system was up to date when it came)."""
+    ensure_results_tables(con)
+    fresh = (
+        ""
+        if fresh_within is None
+        else "AND epoch(loaded_at) - epoch(try_strptime(_batch_id, $format)) <= $seconds"
+    )
+    params = {"system": system}
+    if fresh_within is not None:
+        params |= {"format": BATCH_ID_FORMAT, "seconds": fresh_within.total_seconds()}
+    return con.execute(
+        f"SELECT max(_batch_id) FROM ({VALIDATED_BATCHES}) WHERE {GOOD} {fresh}", params
+    ).fetchone()[0]
+
+
+def _age(age: timedelta) -> str:
+    return f"{age.days:,} days" if age >= timedelta(days=2) else f"{age.total_seconds() // 3600:.0f} hours"
+
+
+def freshness_findings(
+    con: duckdb.DuckDBPyConnection, now: datetime, systems: tuple[str, ...] = SYSTEMS
+) -> dict[str, Finding]:
+    """Systems whose latest batch that passed its checks is older than their cadence: a warning, and
+    one missing-data alert per late period.
+
+    A late period ends when a batch arrives within the cadence of its export; the alert's key names
+    the last batch that did (``since-first-load`` when none ever did, as after a backfill of old
+    exports), so neither the days the data keeps ageing nor further late batches raise it again. The
+    batch named is the latest that passed its checks, never one loaded but not yet checked or
+    quarantined; call it for a system after that system's checks ran."""
+    rules = config_values("data_quality_rules")
     late = {}
-    for system in SYSTEMS:
-        latest = latest_good_batch(con, system)
+    for system in systems:
+        latest = latest_passed_batch(con, system)
         if latest is None:
             continue
         exported = datetime.strptime(latest, BATCH_ID_FORMAT).replace(tzinfo=UTC)
         limit = timedelta(hours=rules[f"freshness_hours_{system}"])
-        if now - exported > limit:
-            age = now - exported
-            late[system] = Finding(
-                f"{system}/{latest}/_manifest.json",
-                f"no new {system.upper()} export for {age.days} days {age.seconds // 3600} h "
-                f"(cadence {limit.total_seconds() / 3600:.0f} h): the latest good batch is {latest}",
-                check="freshness",
-                blocking=False,
-            )
-            raise_alert(
-                con,
-                Alert(
-                    alert_key=f"missing_data:{system}:late:{now:%Y-%m-%d}",
-                    rule_id="missing_data",
-                    channel=channel("data"),
-                    message=f"{system.upper()} export is late: {late[system].message}",
-                    details={"system": system, "latest_batch": latest},
-                ),
-            )
+        age = now - exported
+        if age <= limit:
+            continue
+        late[system] = Finding(
+            f"{system}/{latest}/_manifest.json",
+            f"the latest {system.upper()} export that passed its checks is from {exported:%Y-%m-%d}, "
+            f"{_age(age)} old (batch {latest}; a new export is expected every "
+            f"{limit.total_seconds() / 3600:g} h)",
+            check="freshness",
+            blocking=False,
+        )
+        since = latest_passed_batch(con, system, fresh_within=limit) or "since-first-load"
+        raise_alert(
+            con,
+            Alert(
+                alert_key=f"missing_data:{system}:late:{since}",
+                rule_id="missing_data",
+                channel=channel("data"),
+                message=f"{system.upper()} export is late: {late[system].message}",
+                details={"system": system, "latest_batch": latest, "exported_on": f"{exported:%Y-%m-%d}"},
+            ),
+        )
     return late
 
 
