@@ -16,6 +16,7 @@ from lpss_pipeline.bench.command import bench, bench_report
 from lpss_pipeline.config.commands import config_app
 from lpss_pipeline.console import console, ensured_settings, new_table
 from lpss_pipeline.dashboard.commands import print_demo_accounts, serve, users_app
+from lpss_pipeline.ingestion.commands import batches_app
 from lpss_pipeline.mapping.commands import check, mappings_app
 from lpss_pipeline.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, load_settings, mlflow_store_exists
 from lpss_pipeline.synthetic.commands import SOURCE_HELP, generate, generate_organisation, vendor_option
@@ -152,6 +153,7 @@ app.command("bench-report")(bench_report)
 app.add_typer(users_app, name="users")
 app.command()(check)  # the mapping's too (lpss_pipeline/mapping/commands.py)
 app.add_typer(mappings_app, name="mappings")
+app.add_typer(batches_app, name="batches")  # lpss_pipeline/ingestion/commands.py
 app.add_typer(config_app, name="config")
 
 alerts_app = typer.Typer(help="Alerts and reminders: their delivery status, and sending what is pending.")
@@ -348,7 +350,7 @@ def _print_summary(settings: Settings) -> None:
     batches = new_table("Export batches", "system", "batch", "status", "when", ">rows")
     for system, batch_id, state, when, rows in summary.batches:
         total = sum(json.loads(rows).values()) if rows else 0
-        colour = "green" if state == "loaded" else "red"
+        colour = {"loaded": "green", "unchanged": "dim", "retired": "magenta"}.get(state, "red")
         batches.add_row(system, batch_id, f"[{colour}]{state}[/]", f"{when:%Y-%m-%d %H:%M:%S}", f"{total:,}")
     tables = new_table("Raw tables", "table", ">rows", ">batches")
     for name, rows, n_batches in summary.tables:

@@ -19,12 +19,12 @@ from lpss_pipeline.settings import Settings
 
 @dataclass
 class WarehouseSummary:
-    batches: list[tuple]  # system, batch_id, status, loaded_or_quarantined_at, rows
+    batches: list[tuple]  # system, batch_id, status, loaded/quarantined/retired/unchanged at, rows
     tables: list[tuple[str, int, int]]  # raw table, rows, batches contributing
 
 
 @contextmanager
-def _reading(path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection | None, set[str]]]:
+def reading(path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection | None, set[str]]]:
     """A read-only connection (None when the file does not exist) and its ``schema.table`` names."""
     if not path.exists():
         yield None, set()
@@ -43,21 +43,26 @@ def _reading(path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection | None, set
 BATCHES_SQL = """
     SELECT system, batch_id, 'loaded', loaded_at, rows_loaded FROM ops.ingested_batches
     UNION ALL
-    SELECT system, batch_id, 'quarantined (' || arg_max(stage, quarantined_at) || ')',
+    SELECT system, batch_id,
+        CASE WHEN bool_or(stage = 'retired') THEN 'retired'
+            ELSE 'quarantined (' || arg_max(stage, quarantined_at) || ')' END,
         max(quarantined_at), NULL
     FROM ops.quarantined_batches
     GROUP BY system, batch_id
+    {unchanged}
     ORDER BY batch_id, system
 """
+UNCHANGED_SQL = "UNION ALL SELECT system, batch_id, 'unchanged', recorded_at, NULL FROM ops.unchanged_batches"
 
 
 def summarize(settings: Settings) -> WarehouseSummary | None:
     """The batch ledger and raw row counts; None when there is no warehouse yet."""
-    with _reading(settings.warehouse_path) as (con, tables):
+    with reading(settings.warehouse_path) as (con, tables):
         if con is None:
             return None
         ledger = {"ops.ingested_batches", "ops.quarantined_batches"} <= tables
-        batches = con.execute(BATCHES_SQL).fetchall() if ledger else []
+        unchanged = UNCHANGED_SQL if "ops.unchanged_batches" in tables else ""
+        batches = con.execute(BATCHES_SQL.format(unchanged=unchanged)).fetchall() if ledger else []
         counts = [
             (
                 f"raw.{e.raw_table}",
@@ -82,7 +87,7 @@ HEADLINE_SQL = """
 
 def headline_kpis(settings: Settings) -> list[tuple]:
     """Latest organisation-wide value of every KPI, read from the published marts (never the warehouse)."""
-    with _reading(settings.published_path) as (con, tables):
+    with reading(settings.published_path) as (con, tables):
         return con.execute(HEADLINE_SQL).fetchall() if "marts.fct_kpis" in tables else []
 
 
@@ -104,7 +109,7 @@ QUALITY_SQL = {
 
 def quality_report(settings: Settings) -> dict[str, list[tuple]] | None:
     """The latest data-integrity results per entity, recent findings and quarantined batches."""
-    with _reading(settings.warehouse_path) as (con, tables):
+    with reading(settings.warehouse_path) as (con, tables):
         needed = {"ops.data_quality_runs", "ops.data_quality_findings", "ops.quarantined_batches"}
         if con is None or not needed <= tables:
             return None
@@ -131,7 +136,7 @@ ALERT_SQL = {
 
 def alert_report(settings: Settings, limit: int = 20) -> dict[str, list[tuple]] | None:
     """Deliveries by rule and status, the latest (undelivered first), review cases; None before any."""
-    with _reading(settings.warehouse_path) as (con, tables):
+    with reading(settings.warehouse_path) as (con, tables):
         if con is None or "ops.alert_deliveries" not in tables:
             return None
         report = {

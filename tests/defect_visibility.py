@@ -191,20 +191,6 @@ def _row_count_collapse(d, before, after):
     assert len(new) / len(old) <= 0.31
 
 
-def _same_batch_twice(d, before, after):
-    source = other_batches(after)[-1]
-    assert tree(after).keys() == tree(source).keys()
-    for name, data in tree(source).items():
-        if name != MANIFEST_NAME:
-            assert (after / name).read_bytes() == data
-    m = manifest(after)
-    assert m["files"] == manifest(source)["files"]
-    assert (m["batch_id"], m["exported_at"]) == (
-        manifest(before)["batch_id"],
-        manifest(before)["exported_at"],
-    )
-
-
 def _crm_emails_unmatched(d, before, after):
     old, new = read(before, "team_revenue"), read(after, "team_revenue")
     cells = changed_cells(old, new)
@@ -264,7 +250,6 @@ VISIBLE: dict[str, Callable[[Defect, Path, Path], None]] = {
     "type_drift": _cell("high"),
     "stale_batch": _stale_batch,
     "row_count_collapse": _row_count_collapse,
-    "same_batch_twice": _same_batch_twice,
     "crm_emails_unmatched": _crm_emails_unmatched,
     "milestone_completed_before_assigned": _milestone_completed_before_assigned,
     "training_completed_before_assigned": _training_completed_before_assigned,

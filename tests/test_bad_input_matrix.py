@@ -39,7 +39,6 @@ NO_ROWS = {
     "missing_column",
     "stale_batch",
     "row_count_collapse",
-    "same_batch_twice",
 }
 
 

@@ -162,3 +162,11 @@ def test_a_parameter_left_out_keeps_its_default(tmp_path):
     values = {r["parameter"]: r["value"] for r in validated_configuration(tmp_path)["lpss_parameters"]}
     assert values["trend_months"] == "6" and values["stagnation_months"] == "6"
     assert len(values) == len(config_rows("lpss_parameters", DEFAULTS_DIR))
+
+
+def test_an_entity_another_tracked_entity_refers_to_stays_tracked(tmp_path):
+    write(tmp_path / "tracked_entities.csv", [["system", "entity", "tracked"], ["hris", "positions", "false"]])
+    assert problems_of(tmp_path) == [
+        "tracked_entities.csv row 2, column tracked: hris.positions is referred to by hris.promotions, "
+        "hris.succession_nominations, which the organisation tracks; untrack those too or track it"
+    ]

@@ -43,7 +43,6 @@ REQUIRED = {
     "type_drift",
     "stale_batch",
     "row_count_collapse",
-    "same_batch_twice",
     "crm_emails_unmatched",
     "milestone_completed_before_assigned",
     "training_completed_before_assigned",

@@ -42,7 +42,8 @@
 
 
 {#- The ledger of quarantined batches, written by ingestion and the data-integrity checks
-    (lpss_pipeline/quality/quarantine.py) before any dbt build. -#}
+    (lpss_pipeline/quality/quarantine.py) before any dbt build, and of the batches a person
+    retired (`lpss batches retire`, stage 'retired'): one list of batches staging skips. -#}
 {% macro quarantine_ledger() -%}
     ops.quarantined_batches
 {%- endmacro %}

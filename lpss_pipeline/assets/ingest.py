@@ -56,18 +56,28 @@ def build_ingest_assets(system: str, sources: tuple[dg.AssetKey, ...] = ()) -> d
     ):
         with warehouse.connect() as con:
             report = load_pending(
-                con, landing.landing_path, landing.receipts_path, quality.quarantine, system
+                con,
+                landing.landing_path,
+                landing.receipts_path,
+                quality.quarantine,
+                system,
+                landing.config_path,
             )
             totals = {
                 e.name: con.execute(f'SELECT count(*) FROM raw."{e.raw_table}"').fetchone()[0]
                 for e in entities
             }
         loaded = [r.batch.batch_id for r in report.of("loaded")]
+        unchanged = [f"{r.batch.batch_id} (same as {r.same_as})" for r in report.of("unchanged")]
+        notes = [str(f) for r in report.results for f in r.notes]
         context.log.info(
             f"{system}: loaded {len(loaded)} batch(es) {loaded}, "
-            f"{len(report.of('already_loaded'))} already loaded, {len(report.of('refused'))} refused and "
-            f"quarantined, {len(report.of('quarantined'))} quarantined earlier"
+            f"{len(report.of('already_loaded'))} already loaded, {len(unchanged)} unchanged (skipped), "
+            f"{len(report.of('refused'))} refused and quarantined, "
+            f"{len(report.of('quarantined'))} quarantined and {len(report.of('retired'))} retired earlier"
         )
+        for note in notes:
+            context.log.warning(note)
         for e in entities:
             yield dg.MaterializeResult(
                 asset_key=e.asset_key,
@@ -75,6 +85,8 @@ def build_ingest_assets(system: str, sources: tuple[dg.AssetKey, ...] = ()) -> d
                     "rows_added": report.rows_added(system, e.name),
                     "dagster/row_count": totals[e.name],
                     "batches_loaded": ", ".join(loaded) or "none",
+                    "batches_unchanged": ", ".join(unchanged) or "none",
+                    "notes": "\n".join(notes) or "none",
                 },
             )
         if report.of("refused"):

@@ -107,6 +107,7 @@ def _entities(files: dict[str, Rows], problems: list[str]) -> None:
     from lpss_pipeline.contract import SYSTEMS, entities_of
 
     contract = {(s, e.name) for s in SYSTEMS for e in entities_of(s)}
+    untracked = {(r["system"], r["entity"]) for r in files["tracked_entities"] if r["tracked"] == "false"}
     for line, row in _rows_by_line(files["tracked_entities"]):
         pair = (row["system"], row["entity"])
         if pair not in contract:
@@ -114,6 +115,21 @@ def _entities(files: dict[str, Rows], problems: list[str]) -> None:
                 f"tracked_entities.csv row {line}, column entity: {row['system']}.{row['entity']} is not an "
                 "entity of the export contract"
             )
+        elif row["tracked"] == "false" and pair not in REQUIRED_ENTITIES:
+            referring = sorted(
+                f"{e.system}.{e.name}"
+                for s in SYSTEMS
+                for e in entities_of(s)
+                if (e.system, e.name) not in untracked
+                and any(
+                    c.references and (c.references.system, c.references.entity) == pair for c in e.columns
+                )
+            )
+            if referring:
+                problems.append(
+                    f"tracked_entities.csv row {line}, column tracked: {pair[0]}.{pair[1]} is referred to by "
+                    f"{', '.join(referring)}, which the organisation tracks; untrack those too or track it"
+                )
         elif pair in REQUIRED_ENTITIES and row["tracked"] == "false":
             problems.append(
                 f"tracked_entities.csv row {line}, column tracked: {row['system']}.{row['entity']} "

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from lpss_pipeline.config.validate import REQUIRED_ENTITIES
 from lpss_pipeline.contract import BATCH_ID_PATTERN, FILE_FORMATS, MANIFEST_NAME, SYSTEMS, entities_of
 
 from .errors import BatchRefused, Finding
@@ -92,16 +93,41 @@ def _read_manifest(batch: Batch) -> dict:
     return manifest
 
 
-def checked_files(batch: Batch) -> list[EntityFile]:
-    """The batch's entity files, after checking them against the manifest and the contract.
+def _missing_snapshot(system: str, name: str) -> str:
+    message = f"snapshot entity {name!r} is missing; every batch must carry the full state"
+    if (system, name) in REQUIRED_ENTITIES:
+        return f"{message} ({system}/{name} is required)"
+    return (
+        f"{message} of a tracked snapshot; to stop tracking it, set tracked to false for "
+        f"{system},{name} in tracked_entities.csv (the organisation's configuration folder)"
+    )
 
-    Refuses unknown entities, missing snapshot entities (a snapshot is the full state in every
-    batch), files on disk that the manifest does not list, and any row-count or sha256 mismatch.
+
+def checked_files(batch: Batch, tracked: frozenset[str]) -> tuple[list[EntityFile], list[Finding]]:
+    """The batch's files of tracked entities, after checking them against the manifest and the
+    contract, and notes (non-blocking findings) on the files of untracked entities, left unloaded.
+
+    Refuses unknown entities, missing tracked snapshot entities (a snapshot is the full state in
+    every batch), files on disk that the manifest does not list, and any row-count or sha256
+    mismatch. An entity the organisation does not track (tracked_entities.csv) may be absent, and
+    its file, if present, is not read at all.
     """
     manifest = _read_manifest(batch)
     declared = {e.name: e for e in entities_of(batch.system)}
     listed: dict = manifest["files"]
+    on_disk = {p.stem: p for p in batch.path.iterdir() if p.suffix.lstrip(".") in FILE_FORMATS}
     findings: list[Finding] = []
+    notes = [
+        Finding(
+            f"{batch.label}/{on_disk[name].name if name in on_disk else MANIFEST_NAME}",
+            f"{batch.system}/{name} is not tracked (tracked_entities.csv): its file was not loaded",
+            check="untracked_entity",
+            blocking=False,
+        )
+        for name in sorted((set(listed) | set(on_disk)) & (set(declared) - tracked))
+    ]
+    listed = {name: entry for name, entry in listed.items() if name not in declared or name in tracked}
+    on_disk = {name: path for name, path in on_disk.items() if name not in declared or name in tracked}
     for name in sorted(set(listed) - set(declared)):
         findings.append(
             Finding(
@@ -109,14 +135,9 @@ def checked_files(batch: Batch) -> list[EntityFile]:
                 f"lists {name!r}, which is not an entity of the {batch.system} export contract",
             )
         )
-    for name in sorted(n for n, e in declared.items() if e.kind == "snapshot" and n not in listed):
-        findings.append(
-            Finding(
-                f"{batch.label}/{MANIFEST_NAME}",
-                f"snapshot entity {name!r} is missing; every batch must carry the full state",
-            )
-        )
-    on_disk = {p.stem: p for p in batch.path.iterdir() if p.suffix.lstrip(".") in FILE_FORMATS}
+    for name in sorted(n for n, e in declared.items() if e.kind == "snapshot" and n in tracked):
+        if name not in listed:
+            findings.append(Finding(f"{batch.label}/{MANIFEST_NAME}", _missing_snapshot(batch.system, name)))
     for name in sorted(set(on_disk) - set(listed)):
         findings.append(Finding(f"{batch.label}/{on_disk[name].name}", "file is not listed in the manifest"))
 
@@ -155,4 +176,4 @@ def checked_files(batch: Batch) -> list[EntityFile]:
         files.append(EntityFile(name, path, path.suffix.lstrip("."), rows, actual))
     if findings:
         raise BatchRefused(batch.label, findings)
-    return files
+    return files, notes

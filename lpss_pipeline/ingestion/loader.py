@@ -3,7 +3,10 @@
 Raw tables are append-only: every row keeps its batch id, source file and row, load time and a
 row hash, and no batch's rows are ever updated or deleted (staging decides which batch wins).
 Loading is idempotent: a batch already loaded with the same manifest adds nothing. A batch that
-breaks the contract is refused whole, so nothing already loaded changes.
+breaks the contract is refused whole, so nothing already loaded changes. A batch whose every file
+is byte-identical to the latest good batch of its system is ``unchanged``: recorded
+(ingestion/ledger.py), nothing loaded, nothing refused. Only the entities the organisation tracks
+(tracked_entities.csv) are loaded.
 """
 
 from __future__ import annotations
@@ -15,11 +18,13 @@ from pathlib import Path
 
 import duckdb
 
+from lpss_pipeline.config import tracked_entities
 from lpss_pipeline.contract import ENTITIES, entity
-from lpss_pipeline.quality.quarantine import Quarantine, ensure_quarantine_ledger, is_quarantined
+from lpss_pipeline.quality.quarantine import RETIRED, Quarantine, ensure_quarantine_ledger, ledger_stage
 
 from .errors import BatchRefused, Finding
 from .landing import Batch, checked_files, discover_batches
+from .ledger import copy_of_latest, ensure_unchanged_ledger, record_unchanged, recorded_unchanged
 from .receipts import write_receipt
 from .staging import LINEAGE_COLUMNS, quote, stage_file, value_findings
 
@@ -38,9 +43,13 @@ META_COLUMNS = {
 @dataclass
 class BatchResult:
     batch: Batch
-    status: str  # loaded | already_loaded | refused (and quarantined now) | quarantined (earlier)
+    # loaded | already_loaded | unchanged (a copy of the latest good batch, nothing loaded) |
+    # refused (and quarantined now) | quarantined (earlier) | retired (by a person, earlier)
+    status: str
     rows: dict[str, int] = field(default_factory=dict)
     error: BatchRefused | None = None
+    notes: list[Finding] = field(default_factory=list)  # non-blocking: files of untracked entities
+    same_as: str | None = None  # unchanged: the batch it is a copy of
 
 
 @dataclass
@@ -73,6 +82,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
             loaded_at TIMESTAMPTZ NOT NULL, rows_loaded JSON NOT NULL, files_sha256 JSON,
             PRIMARY KEY (system, batch_id))""")
     ensure_quarantine_ledger(con)
+    ensure_unchanged_ledger(con)
 
 
 def _insert_sql(system: str, name: str, stage: str) -> str:
@@ -99,8 +109,37 @@ def _loaded_manifest(con: duckdb.DuckDBPyConnection, batch: Batch) -> str | None
     return row[0] if row else None
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, landing_dir: Path) -> BatchResult:
-    """Load one batch atomically, or raise :class:`BatchRefused` having changed nothing."""
+def _twin_finding(con: duckdb.DuckDBPyConnection, batch: Batch, files_sha: str) -> Finding | None:
+    """A batch whose every file is byte-identical to an earlier loaded batch that is not the latest
+    good one (that copy is ``unchanged``): a re-delivery of an old export would roll the state back."""
+    twin = con.execute(
+        "SELECT batch_id FROM ops.ingested_batches "
+        "WHERE system = ? AND CAST(files_sha256 AS VARCHAR) = ? ORDER BY batch_id",
+        [batch.system, files_sha],
+    ).fetchone()
+    if not twin:
+        return None
+    retired, quarantined = con.execute(
+        "SELECT coalesce(bool_or(stage = ?), false), count(*) > 0 FROM ops.quarantined_batches "
+        "WHERE system = ? AND batch_id = ?",
+        [RETIRED, batch.system, twin[0]],
+    ).fetchone()
+    state = " (retired since)" if retired else " (quarantined since)" if quarantined else ""
+    return Finding(
+        f"{batch.label}/_manifest.json",
+        f"every file is byte-identical to batch {batch.system}/{twin[0]}, loaded before{state}: "
+        "a re-delivery of an older export, not a new one",
+        check="duplicate_delivery",
+    )
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection, batch: Batch, landing_dir: Path, config_dir: Path | None = None
+) -> BatchResult:
+    """Load one batch atomically, or raise :class:`BatchRefused` having changed nothing.
+
+    ``config_dir`` is where tracked_entities.csv is read (default: the settings' configuration folder).
+    """
     manifest_sha = batch.manifest_sha256
     loaded_sha = _loaded_manifest(con, batch)
     if loaded_sha == manifest_sha:
@@ -116,7 +155,15 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, landing_dir: Path) 
                 )
             ],
         )
-    files = checked_files(batch)
+    same_as = recorded_unchanged(con, batch, manifest_sha)
+    if same_as:
+        return BatchResult(batch, "unchanged", same_as=same_as)
+    files, notes = checked_files(batch, tracked_entities(batch.system, config_dir))
+    files_sha = json.dumps({f.entity: f.sha256 for f in files}, sort_keys=True)
+    same_as = copy_of_latest(con, batch.system, files)
+    if same_as:  # a re-export with nothing new: recorded, skipped quietly
+        record_unchanged(con, batch, manifest_sha, same_as)
+        return BatchResult(batch, "unchanged", notes=notes, same_as=same_as)
     staged: dict[str, str] = {}  # entity -> temp table
     findings: list[Finding] = []
     try:
@@ -131,24 +178,9 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, landing_dir: Path) 
                 _drop(con, staged)
         if findings:
             raise BatchRefused(batch.label, findings)
-        files_sha = json.dumps({f.entity: f.sha256 for f in files}, sort_keys=True)
-        twin = con.execute(
-            "SELECT batch_id FROM ops.ingested_batches "
-            "WHERE system = ? AND CAST(files_sha256 AS VARCHAR) = ? ORDER BY batch_id",
-            [batch.system, files_sha],
-        ).fetchone()
+        twin = _twin_finding(con, batch, files_sha)
         if twin:
-            raise BatchRefused(
-                batch.label,
-                [
-                    Finding(
-                        f"{batch.label}/_manifest.json",
-                        f"every file is byte-identical to batch {batch.system}/{twin[0]}, already loaded: "
-                        "a re-delivery, not a new export",
-                        check="duplicate_delivery",
-                    )
-                ],
-            )
+            raise BatchRefused(batch.label, [twin])
         loaded_at = datetime.now(UTC)
         rows = {f.entity: f.rows for f in files}
         con.begin()
@@ -170,13 +202,18 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, landing_dir: Path) 
                     files_sha,
                 ],
             )
+            # found unchanged with an earlier manifest, re-delivered with new files: loaded now
+            con.execute(
+                "DELETE FROM ops.unchanged_batches WHERE system = ? AND batch_id = ?",
+                [batch.system, batch.batch_id],
+            )
             con.commit()
         except BaseException:
             con.rollback()
             raise
     finally:
         _drop(con, staged)
-    return BatchResult(batch, "loaded", rows)
+    return BatchResult(batch, "loaded", rows, notes=notes)
 
 
 def _drop(con: duckdb.DuckDBPyConnection, staged: dict[str, str]) -> None:
@@ -191,20 +228,22 @@ def load_pending(
     receipts_dir: Path,
     quarantine: Quarantine,
     system: str | None = None,
+    config_dir: Path | None = None,
 ) -> IngestReport:
     """Load every complete batch not loaded yet, oldest first.
 
-    A refused batch is quarantined and does not stop the others; a batch quarantined before,
-    with the same manifest, is skipped (a re-delivery with a new manifest is tried again).
+    A refused batch is quarantined and does not stop the others; a batch quarantined or retired
+    before, with the same manifest, is skipped (a re-delivery with a new manifest is tried again).
     """
     ensure_raw_schema(con)
     report = IngestReport()
     for batch in discover_batches(landing_dir, system):
-        if is_quarantined(con, batch, batch.manifest_sha256):
-            report.results.append(BatchResult(batch, "quarantined"))
+        stage = ledger_stage(con, batch, batch.manifest_sha256)
+        if stage:
+            report.results.append(BatchResult(batch, "retired" if stage == RETIRED else "quarantined"))
             continue
         try:
-            result = load_batch(con, batch, Path(landing_dir))
+            result = load_batch(con, batch, Path(landing_dir), config_dir)
         except BatchRefused as error:
             quarantine.quarantine(con, batch, "ingest", error.findings)
             result = BatchResult(batch, "refused", error=error)

@@ -290,6 +290,19 @@ def latest_passed_batch(
     ).fetchone()[0]
 
 
+def latest_export(con: duckdb.DuckDBPyConnection, system: str) -> str | None:
+    """The latest export of ``system`` known good: the latest batch that passed its checks, or a later
+    re-export recorded ``unchanged`` as a copy of one (an unchanged daily snapshot is on time)."""
+    from lpss_pipeline.ingestion.ledger import ensure_unchanged_ledger
+
+    ensure_unchanged_ledger(con)
+    passed = latest_passed_batch(con, system)
+    [(copy,)] = con.execute(
+        "SELECT max(batch_id) FROM ops.unchanged_batches WHERE system = ? AND same_as = ?", [system, passed]
+    ).fetchall()
+    return max(filter(None, (passed, copy)), default=None)
+
+
 def _age(age: timedelta) -> str:
     return f"{age.days:,} days" if age >= timedelta(days=2) else f"{age.total_seconds() // 3600:.0f} hours"
 
@@ -308,7 +321,7 @@ def freshness_findings(
     rules = config_values("data_quality_rules")
     late = {}
     for system in systems:
-        latest = latest_passed_batch(con, system)
+        latest = latest_export(con, system)
         if latest is None:
             continue
         exported = datetime.strptime(latest, BATCH_ID_FORMAT).replace(tzinfo=UTC)

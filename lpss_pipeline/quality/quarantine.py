@@ -4,6 +4,9 @@ A quarantined batch gets a row in ``ops.quarantined_batches`` (staging skips its
 them, append-only), a copy of its files with a machine-readable ``_quarantine.json`` under
 ``LPSS_HOME/quarantine/<batch_id>/``, and a missing-data alert to the data channel in
 ops.alert_deliveries. The landing folder is left as the exporter wrote it.
+
+The same ledger holds the batches a person retired (``lpss batches retire``, stage ``retired``,
+``by_user`` who): it is the one list of batches staging and the checks skip.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ NOT_QUARANTINED = (
     "WHERE q.system = i.system AND q.batch_id = i.batch_id)"
 )
 SHOWN_FINDINGS = 5
+RETIRED = "retired"
+"""The ledger stage of a batch taken out of the marts by a person (ingestion/ledger.py)."""
 
 
 def ensure_quarantine_ledger(con: duckdb.DuckDBPyConnection) -> None:
@@ -36,16 +41,21 @@ def ensure_quarantine_ledger(con: duckdb.DuckDBPyConnection) -> None:
         CREATE TABLE IF NOT EXISTS ops.quarantined_batches (
             system VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, manifest_sha256 VARCHAR,
             quarantined_at TIMESTAMPTZ NOT NULL, stage VARCHAR NOT NULL, reason VARCHAR NOT NULL,
-            findings JSON NOT NULL, folder VARCHAR NOT NULL)""")
+            findings JSON NOT NULL, folder VARCHAR NOT NULL, by_user VARCHAR)""")
+    # who retired the batch (null for the pipeline's own quarantines); ledgers older than retirement lack it
+    con.execute("ALTER TABLE ops.quarantined_batches ADD COLUMN IF NOT EXISTS by_user VARCHAR")
 
 
-def is_quarantined(con: duckdb.DuckDBPyConnection, batch: Batch, manifest_sha: str | None) -> bool:
+def ledger_stage(con: duckdb.DuckDBPyConnection, batch: Batch, manifest_sha: str | None) -> str | None:
+    """The stage at which the batch, with this manifest, left the marts (``retired`` before any
+    other); None when it did not."""
     row = con.execute(
-        "SELECT 1 FROM ops.quarantined_batches "
-        "WHERE system = ? AND batch_id = ? AND manifest_sha256 IS NOT DISTINCT FROM ?",
-        [batch.system, batch.batch_id, manifest_sha],
+        "SELECT stage FROM ops.quarantined_batches "
+        "WHERE system = ? AND batch_id = ? AND manifest_sha256 IS NOT DISTINCT FROM ? "
+        "ORDER BY stage = ? DESC, quarantined_at DESC LIMIT 1",
+        [batch.system, batch.batch_id, manifest_sha, RETIRED],
     ).fetchone()
-    return row is not None
+    return row[0] if row else None
 
 
 def latest_good_batch(con: duckdb.DuckDBPyConnection, system: str) -> str | None:
@@ -101,7 +111,9 @@ class Quarantine:
         }
         (folder / REASON_FILE).write_text(json.dumps(reason, indent=2) + "\n")
         con.execute(
-            "INSERT INTO ops.quarantined_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO ops.quarantined_batches "
+            "(system, batch_id, manifest_sha256, quarantined_at, stage, reason, findings, folder) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 batch.system,
                 batch.batch_id,

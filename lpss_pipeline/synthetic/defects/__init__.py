@@ -26,16 +26,14 @@ Decisions:
   competency assessments, trainings, IDP milestones, mentoring sessions, CRM team revenue) or
   snapshots. ``extra_column`` uses ``promotions``: the file is always written, and the extra header
   column alone breaks it even when it has no rows.
-- Batch-level defects (``entity == "*"``) replace the whole batch and read the landing zone
+- The batch-level defect (``entity == "*"``) replaces the whole batch and reads the landing zone
   (``landing_dir``, by default the batch folder's grandparent ``<landing>/<system>/<batch_id>``):
   ``stale_batch`` renames the batch folder to one day before the oldest *other* batch of its
   system (so it is older than the latest batch already landed), which changes the batch's path:
   call :func:`batch_dir_after` *before* injecting to learn the new folder.
-  ``same_batch_twice`` re-delivers the most recent other batch of the system byte for byte under
-  this batch's id. Ingest refuses the re-delivery once the original is loaded (every file
-  byte-identical to a loaded batch); the stale batch loads and the data-integrity checks catch
-  it. Their ``system`` says ``hris`` (where the matrix applies them); they work on a
-  CRM batch too.
+  The stale batch loads and the data-integrity checks catch it. Its ``system`` says ``hris``
+  (where the matrix applies it); it works on a CRM batch too. (A byte-identical re-delivery of
+  the latest loaded batch is no defect: ingest records it as ``unchanged``, tests/test_batches.py.)
 - ``row_count_collapse`` keeps the first 30% of the employees snapshot in file order (the
   generator writes the CEO first and the organisation top-down) plus the CEO. Other files still
   name the dropped people, so reference checks may fire beside the row-count check.

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from lpss_pipeline.contract import FILE_FORMATS, MANIFEST_NAME
+from lpss_pipeline.contract import MANIFEST_NAME
 from lpss_pipeline.synthetic.batch_writer import batch_time
 
 from .csv_batch import (
@@ -14,7 +13,6 @@ from .csv_batch import (
     _entity_file,
     _join,
     _manifest,
-    _other_batches,
     _read,
     _resign,
     _save,
@@ -176,31 +174,3 @@ def _row_count_collapse(batch_dir: Path, landing_dir: Path) -> None:
     manager = table.index("manager_id")
     table.rows = [row for i, row in enumerate(table.rows) if i < keep or not row[manager]]
     _save(batch_dir, table)
-
-
-@_register(
-    "same_batch_twice",
-    "hris",
-    "*",
-    None,
-    "ingest",
-    "The batch becomes a byte-identical re-delivery of the most recent other batch of its system: "
-    "that batch's files and manifest file entries, under this batch's id and export time.",
-)
-def _same_batch_twice(batch_dir: Path, landing_dir: Path) -> None:
-    manifest = _manifest(batch_dir)
-    others = _other_batches(batch_dir, landing_dir, manifest["system"])
-    if not others:
-        raise DefectNotApplicable(
-            f"same_batch_twice needs another {manifest['system']} batch in {landing_dir}"
-        )
-    source = others[-1].path
-    listed = _manifest(source)["files"]
-    copies = [_entity_file(source, name) for name in listed]
-    (batch_dir / MANIFEST_NAME).unlink()
-    for path in batch_dir.iterdir():
-        if path.suffix.lstrip(".") in FILE_FORMATS:
-            path.unlink()
-    for path in copies:
-        shutil.copyfile(path, batch_dir / path.name)
-    _write_manifest(batch_dir, {**manifest, "files": listed})
