@@ -4,6 +4,7 @@ with its lineage; a broken one is refused whole and quarantined; `lpss check` to
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -132,6 +133,26 @@ def test_a_broken_vendor_batch_is_refused_whole_quarantined_and_alerted(home, re
             [f"missing_data:{SOURCE}/{LATER}%"],
         ).fetchone()[0]
         assert alert == 1
+
+
+def test_an_identical_re_export_is_unchanged_and_skipped_quietly(home, resources):
+    before = raw_count(home)
+    again = "2026-06-17T060000Z"
+    shutil.copytree(home / "landing" / SOURCE / "2026-06-15T060000Z", home / "landing" / SOURCE / again)
+    result = dg.materialize(assets(home), resources=resources, instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    assert raw_count(home) == before
+    assert not (home / "landing" / "hris" / again).exists()
+    receipt = json.loads((home / "receipts" / SOURCE / f"{again}.json").read_text())
+    assert receipt["status"] == "unchanged" and receipt["same_as"] == "2026-06-15T060000Z"
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT system, batch_id, same_as FROM ops.unchanged_batches").fetchall() == [
+            ("hris", again, "2026-06-15T060000Z")
+        ]
+        assert not con.execute("SELECT * FROM ops.quarantined_batches WHERE batch_id = ?", [again]).fetchall()
+        assert not con.execute(
+            "SELECT * FROM ops.alert_deliveries WHERE alert_key LIKE ?", [f"%{again}%"]
+        ).fetchall()
 
 
 def run_check(home: Path, *args: str) -> subprocess.CompletedProcess:

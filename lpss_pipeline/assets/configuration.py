@@ -10,6 +10,7 @@ import dagster as dg
 from lpss_pipeline.assets.ingest import WAREHOUSE_POOL
 from lpss_pipeline.config.files import FILES, ConfigError
 from lpss_pipeline.config.folder import effective_paths
+from lpss_pipeline.config.inputs import computed_inputs
 from lpss_pipeline.config.tables import write_tables
 from lpss_pipeline.config.validate import validated_configuration
 from lpss_pipeline.config.versions import record_version
@@ -24,6 +25,15 @@ SPECS = [
         metadata={"dagster/table_name": f"config.{name}"},
     )
     for name, spec in FILES.items()
+] + [
+    dg.AssetSpec(
+        key=["config", "computed_inputs"],
+        group_name="configuration",
+        description="Which export entities each metric, KPI and alert rule is computed from "
+        "(lpss_pipeline/config/inputs.py): with tracked_entities, what says not_tracked.",
+        kinds={"duckdb"},
+        metadata={"dagster/table_name": "config.computed_inputs"},
+    )
 ]
 
 
@@ -56,3 +66,6 @@ def configuration(
                 "rows": len(files[name]),
             },
         )
+    yield dg.MaterializeResult(
+        asset_key=["config", "computed_inputs"], metadata={"rows": len(computed_inputs())}
+    )

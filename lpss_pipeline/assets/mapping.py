@@ -49,6 +49,7 @@ def build_mapping_asset(source: str, path: Path) -> dg.AssetsDefinition:
                 con, mapping, landing.landing_path, landing.receipts_path, quality.quarantine
             )
         mapped = [r for r in results if r.status == "mapped"]
+        unchanged = [r for r in results if r.status == "unchanged"]
         refused = [r for r in results if r.status == "refused"]
         context.log.info(f"{source}: {len(mapped)} batch(es) mapped, {len(refused)} refused and quarantined")
         if refused:
@@ -61,6 +62,7 @@ def build_mapping_asset(source: str, path: Path) -> dg.AssetsDefinition:
         return dg.MaterializeResult(
             metadata={
                 "batches_mapped": ", ".join(r.vendor.batch_id for r in mapped) or "none",
+                "batches_unchanged": ", ".join(r.vendor.batch_id for r in unchanged) or "none",
                 "warnings": sum(1 for r in mapped for f in r.findings if not f.blocking),
             }
         )

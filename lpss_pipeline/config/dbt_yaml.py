@@ -39,7 +39,7 @@ def sources_yaml() -> str:
                         "name": "computed_inputs",
                         "description": "Which export entities each metric, KPI and alert rule is computed "
                         "from (lpss_pipeline/config/inputs.py). Grain: kind x id x entity.",
-                        "meta": {"dagster": {"asset_key": ["config", "tracked_entities"]}},
+                        "meta": {"dagster": {"asset_key": ["config", "computed_inputs"]}},
                         "columns": [
                             {"name": c, "data_type": "VARCHAR"} for c in ("kind", "id", "system", "entity")
                         ],

@@ -61,6 +61,13 @@ def _vendor_states(settings: Settings, states: dict[tuple[str, str], BatchState]
                     "mapped",
                     note=f"into {mapping.system}/{receipt['contract_batch']}",
                 )
+            elif receipt["status"] == "unchanged":
+                states[key] = BatchState(
+                    vendor.source,
+                    vendor.batch_id,
+                    "unchanged",
+                    note=f"the same files as the delivery loaded as {mapping.system}/{receipt['same_as']}",
+                )
 
 
 def batch_states(settings: Settings) -> list[BatchState]:

@@ -23,8 +23,9 @@ import duckdb
 from lpss_pipeline.contract import BATCH_ID_FORMAT, BATCH_ID_PATTERN, MANIFEST_NAME, entity
 from lpss_pipeline.ingestion.errors import Finding
 from lpss_pipeline.ingestion.landing import Batch, file_sha256
+from lpss_pipeline.ingestion.ledger import ensure_unchanged_ledger, record_unchanged
 from lpss_pipeline.ingestion.staging import LINEAGE_COLUMNS, quote
-from lpss_pipeline.quality.quarantine import Quarantine, ensure_quarantine_ledger
+from lpss_pipeline.quality.quarantine import Quarantine, ensure_quarantine_ledger, latest_good_batch
 
 from .engine import MappedBatch, map_batch, scratch_connection
 from .spec import Mapping, MappingError, active_sources, load_mapping
@@ -180,9 +181,35 @@ def map_to_contract(
 @dataclass
 class MappingResult:
     vendor: VendorBatch
-    status: str  # mapped | refused | skipped (handled before, same files)
+    status: str  # mapped | refused | unchanged (the same files as the delivery loaded last)
     findings: list[Finding]
     contract_folder: Path | None = None
+    same_as: str | None = None  # unchanged: the contract batch it repeats
+
+
+def contents(vendor: VendorBatch) -> list[str]:
+    """What the vendor delivered, whatever the files are called (a daily export's name carries its date)."""
+    return sorted(vendor.checksums.values())
+
+
+def repeats_latest(
+    con: duckdb.DuckDBPyConnection, mapping: Mapping, vendor: VendorBatch, receipts_dir: Path
+) -> str | None:
+    """The contract batch this delivery repeats: the source's last mapped delivery had the same file
+    contents under the same mapping, and its contract batch is the system's latest good batch."""
+    earlier = []
+    for path in (Path(receipts_dir) / vendor.source).glob("*.json"):
+        receipt = json.loads(path.read_text())
+        if receipt.get("status") == "mapped" and receipt["batch_id"] < vendor.batch_id:
+            earlier.append(receipt)
+    if not earlier:
+        return None
+    last = max(earlier, key=lambda r: r["batch_id"])
+    same = last.get("contents") == contents(vendor) and last.get("mapping_sha256") == file_sha256(
+        mapping.path
+    )
+    latest = latest_good_batch(con, mapping.system)
+    return latest if same and latest == last["contract_batch"] else None
 
 
 def receipt_path(receipts_dir: Path, vendor: VendorBatch) -> Path:
@@ -198,7 +225,7 @@ def handled(receipts_dir: Path, vendor: VendorBatch) -> bool:
         return False
 
 
-def write_receipt(receipts_dir: Path, result: MappingResult) -> None:
+def write_receipt(receipts_dir: Path, result: MappingResult, mapping_path: Path) -> None:
     path = receipt_path(receipts_dir, result.vendor)
     path.parent.mkdir(parents=True, exist_ok=True)
     body = {
@@ -208,6 +235,9 @@ def write_receipt(receipts_dir: Path, result: MappingResult) -> None:
         "stats": result.vendor.stats(),
         "status": result.status,
         "contract_batch": str(result.contract_folder.name) if result.contract_folder else None,
+        "same_as": result.same_as,
+        "contents": contents(result.vendor),
+        "mapping_sha256": file_sha256(mapping_path),
         "findings": [str(f) for f in result.findings],
     }
     tmp = path.with_suffix(".tmp")
@@ -250,17 +280,29 @@ def map_pending(
     """Map every complete vendor batch of the source not handled yet, oldest first.
 
     A refused batch is quarantined (files copied, reason recorded, the data channel alerted) and
-    does not stop the others; its contract batch is never written, so nothing reaches raw.
+    does not stop the others; its contract batch is never written, so nothing reaches raw. A
+    delivery that repeats the one loaded last (same contents, same mapping) is recorded
+    ``unchanged`` beside the contract batches (ops.unchanged_batches) and skipped quietly.
     """
     ensure_quarantine_ledger(con)
+    ensure_unchanged_ledger(con)
     results = []
     for vendor in pending(landing_dir, receipts_dir, mapping):
+        same_as = repeats_latest(con, mapping, vendor, receipts_dir)
+        if same_as:
+            record_unchanged(
+                con, Batch(mapping.system, vendor.batch_id, vendor.folder), vendor.fingerprint(), same_as
+            )
+            result = MappingResult(vendor, "unchanged", [], same_as=same_as)
+            write_receipt(receipts_dir, result, mapping.path)
+            results.append(result)
+            continue
         _, findings, folder = map_to_contract(mapping, vendor, landing_dir)
         if folder is None:
             quarantine.quarantine(con, vendor.as_batch, "mapping", findings)
             result = MappingResult(vendor, "refused", findings)
         else:
             result = MappingResult(vendor, "mapped", findings, folder)
-        write_receipt(receipts_dir, result)
+        write_receipt(receipts_dir, result, mapping.path)
         results.append(result)
     return results
