@@ -278,10 +278,15 @@ def _print_kpis(settings: Settings) -> None:
     rows = headline_kpis(settings)
     if not rows:
         return
-    table = new_table("Headline KPIs (organisation, latest period)", "KPI", "period", ">value", ">target", "")
-    for kpi_id, period, value, target, meets, unit, _population in rows:
-        mark = "" if meets is None else "[green]met[/]" if meets else "[red]not met[/]"
-        shown = f"{value:,.1f}{'%' if unit == 'percent' else ''}"
+    table = new_table(
+        "Headline KPIs (organisation, latest period)", "KPI", "period", ">value", ">target", "status"
+    )
+    for kpi_id, period, value, target, meets, unit, _population, status in rows:
+        if status == "ok" and value is not None:
+            shown = f"{value:,.1f}{'%' if unit == 'percent' else ''}"
+            mark = "" if meets is None else "[green]met[/]" if meets else "[red]not met[/]"
+        else:  # never a number for what is not measured
+            shown, mark = "—", {"not_tracked": "[dim]not tracked[/]"}.get(status, "[yellow]no data yet[/]")
         table.add_row(kpi_id, f"{period:%Y-%m}", shown, "" if target is None else f"{target:,.1f}", mark)
     console.print(table)
 

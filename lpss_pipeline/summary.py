@@ -76,11 +76,14 @@ def summarize(settings: Settings) -> WarehouseSummary | None:
         return WarehouseSummary(batches, counts)
 
 
+# Each KPI's latest measured (status ok) period, else its latest row, whose status says why there is
+# no value (not_tracked, insufficient_data).
 HEADLINE_SQL = """
-    SELECT k.kpi_id, k.period_start, k.value, k.target, k.meets_target, k.unit, k.population
+    SELECT k.kpi_id, k.period_start, k.value, k.target, k.meets_target, k.unit, k.population, k.status
     FROM marts.fct_kpis AS k
-    WHERE k.cut = 'organisation' AND k.value IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY k.kpi_id ORDER BY k.period_start DESC) = 1
+    WHERE k.cut = 'organisation'
+    QUALIFY row_number() OVER (
+        PARTITION BY k.kpi_id ORDER BY k.status = 'ok' AND k.value IS NOT NULL DESC, k.period_start DESC) = 1
     ORDER BY k.kpi_id
 """
 

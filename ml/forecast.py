@@ -32,6 +32,11 @@ class ForecastOutcome:
     last_month: str | None
 
 
+def clear_predictions(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty ml.readiness_predictions (and its record of scored months): readiness unknown."""
+    write_predictions(con, (), keep=())
+
+
 def predict_with_champion(con: duckdb.DuckDBPyConnection, tracking: Tracking) -> ForecastOutcome | None:
     """Replace ml.readiness_predictions with the champion's; None (table untouched) without one."""
     champion = load_champion(tracking)

@@ -38,6 +38,30 @@ FEATURES = (
 
 LABEL = "promoted_within_window"
 
+LABEL_SOURCE = ("hris", "promotions")
+"""The export entity the label is read from: without it nothing can be learnt or forecast."""
+
+FEATURE_SOURCES: dict[str, tuple[str, str]] = {
+    "idp_on_schedule_pct": ("hris", "idp_milestones"),
+    "mentoring_attendance_pct": ("hris", "mentoring_sessions"),
+    "training_completion_pct": ("hris", "trainings"),
+    **{
+        name: ("hris", "competency_assessments")
+        for name in ("competency_avg", "competency_min", "competency_human_avg", "competency_technical_avg")
+    },
+    "nomination_readiness": ("hris", "succession_nominations"),
+    "is_emergency_successor": ("hris", "succession_nominations"),
+    "latest_assessed_ready": ("hris", "readiness_assessments"),
+}
+"""The features read from one optional export entity each: left out of training when the organisation
+does not track it (they would be constant, and a later change of tracking would move them). The
+scorecard features are null where a category is not configured; XGBoost reads them as missing."""
+
+MIN_ROWS_PER_OUTCOME = 10
+"""Fewest person-months of each outcome (promoted, not promoted) that training and validation each
+need: below it ROC AUC, calibration and the champion gate measure noise (an ML setting, like the
+hyper-parameters)."""
+
 
 FRAME_SOURCE = """
     from ml.readiness_features as f
@@ -46,8 +70,53 @@ FRAME_SOURCE = """
 """The person-months the model reads: features of people whose outcome window is tracked."""
 
 
-class NotEnoughHistory(ValueError):
-    """Too few months with known outcomes to train and validate on separate months."""
+class NotTrained(ValueError):
+    """Why no model is trained this time; the message reads after "not trained: "."""
+
+
+class NotTracked(NotTrained):
+    """The organisation does not track the export entity the label comes from."""
+
+
+class NotEnoughHistory(NotTrained):
+    """Too few months or rows with known outcomes to train and validate on separate months."""
+
+
+def untracked_entities(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str]]:
+    """(system, entity) pairs config.tracked_entities marks as not tracked (none before that table exists)."""
+    exists = con.execute(
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'config' and table_name = 'tracked_entities'"
+    ).fetchone()[0]
+    if not exists:
+        return frozenset()
+    rows = con.execute("select system, entity from config.tracked_entities where not tracked").fetchall()
+    return frozenset((system, entity) for system, entity in rows)
+
+
+def label_not_tracked(untracked: frozenset[tuple[str, str]]) -> str | None:
+    """Why there is no label to learn or forecast, or None when its source is tracked."""
+    if LABEL_SOURCE in untracked:
+        return f"{'.'.join(LABEL_SOURCE)} is not tracked (the label is a promotion)"
+    return None
+
+
+def trainable_features(
+    untracked: frozenset[tuple[str, str]], features: tuple[str, ...] = FEATURES
+) -> tuple[tuple[str, ...], dict[str, list[str]]]:
+    """The features to learn from, and those left out by the untracked entity they come from.
+
+    Raises NotTracked when the label's own source is not tracked."""
+    reason = label_not_tracked(untracked)
+    if reason:
+        raise NotTracked(reason)
+    left_out: dict[str, list[str]] = {}
+    for name in features:
+        source = FEATURE_SOURCES.get(name)
+        if source in untracked:
+            left_out.setdefault(".".join(source), []).append(name)
+    dropped = {name for names in left_out.values() for name in names}
+    return tuple(f for f in features if f not in dropped), left_out
 
 
 @dataclass(frozen=True)
@@ -151,16 +220,27 @@ class TimeSplit:
 def split_by_time(frame: pd.DataFrame, validation_months: int) -> TimeSplit:
     """Train on the older labelled months, validate on the latest ``validation_months`` labelled
     months, forecast the months whose window is still open."""
-    closed = sorted(frame.loc[frame["window_closed"], "month"].unique())
+    labelled = frame["window_closed"].astype(bool)
+    if not labelled.any():
+        raise NotEnoughHistory(
+            f"not enough labelled rows: 0 of {len(frame)} person-months have a known outcome "
+            "(no promotion window has closed yet)"
+        )
+    closed = sorted(frame.loc[labelled, "month"].unique())
     if len(closed) <= validation_months:
         raise NotEnoughHistory(
-            f"{len(closed)} month(s) have known outcomes; training needs more than the "
+            f"not enough history: {len(closed)} month(s) have known outcomes; training needs more than the "
             f"{validation_months} validation months (history must cover them plus the promotion window)"
         )
     validation_start = closed[-validation_months]
-    labelled = frame["window_closed"]
     train = frame[labelled & (frame["month"] < validation_start)].reset_index(drop=True)
     validation = frame[labelled & (frame["month"] >= validation_start)].reset_index(drop=True)
-    if train[LABEL].nunique() < 2 or validation[LABEL].nunique() < 2:
-        raise NotEnoughHistory("training or validation months hold only one outcome (no promotions, or all)")
+    for part, rows in (("training", train), ("validation", validation)):
+        promoted = int(rows[LABEL].fillna(False).astype(bool).sum())
+        if min(promoted, len(rows) - promoted) < MIN_ROWS_PER_OUTCOME:
+            raise NotEnoughHistory(
+                f"not enough labelled rows: {int(labelled.sum())} person-months with known outcomes; the "
+                f"{part} months hold {promoted} promoted and {len(rows) - promoted} not, and each part needs "
+                f"at least {MIN_ROWS_PER_OUTCOME} of both"
+            )
     return TimeSplit(train=train, validation=validation, forecast=frame[~labelled].reset_index(drop=True))

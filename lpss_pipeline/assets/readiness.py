@@ -31,16 +31,20 @@ def readiness_model(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, mlflow: MlflowResource
 ) -> dg.MaterializeResult:
     from ml.champion import train_and_register
-    from ml.frames import NotEnoughHistory, read_frame, read_parameters
+    from ml.frames import NotTrained, read_frame, read_parameters, trainable_features, untracked_entities
+    from ml.training import TrainingParams
 
-    with warehouse.connect(read_only=True) as con:
-        parameters = read_parameters(con)
-        frame = read_frame(con, max_rows=parameters.training_max_rows)
     try:
-        outcome = train_and_register(frame, parameters, mlflow.tracking(), Path(mlflow.truth_file))
-    except NotEnoughHistory as reason:
+        with warehouse.connect(read_only=True) as con:
+            parameters = read_parameters(con)
+            features, left_out = trainable_features(untracked_entities(con))
+            frame = read_frame(con, max_rows=parameters.training_max_rows)
+        outcome = train_and_register(
+            frame, parameters, mlflow.tracking(), Path(mlflow.truth_file), TrainingParams(features=features)
+        )
+    except NotTrained as reason:  # an expected state of the data, not a failure: the champion stays
         context.log.warning(f"readiness model not trained: {reason}")
-        return dg.MaterializeResult(metadata={"trained": False, "reason": str(reason)})
+        return dg.MaterializeResult(metadata={"trained": False, "reason": f"not trained: {reason}"})
     context.log.info(f"lpss-readiness v{outcome.version}: {outcome.decision.reason}")
     figures = {k: dg.MetadataValue.float(round(v, 4)) for k, v in sorted(outcome.metrics.items())}
     return dg.MaterializeResult(
@@ -51,6 +55,10 @@ def readiness_model(
             "champion_decision": "promoted" if outcome.decision.promote else "kept",
             "champion_reason": outcome.decision.reason,
             "champion_version": outcome.champion_version or "none",
+            "features_left_out": "; ".join(
+                f"{', '.join(names)} ({entity} is not tracked)" for entity, names in left_out.items()
+            )
+            or "none",
             **{k: str(v) for k, v in outcome.split.items()},
             **figures,
         }
@@ -70,15 +78,22 @@ def readiness_model(
 def readiness_predictions(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, mlflow: MlflowResource
 ) -> dg.MaterializeResult:
-    outcome = None
-    if mlflow.has_store():
-        from ml.forecast import predict_with_champion
+    from ml.forecast import clear_predictions, predict_with_champion
+    from ml.frames import label_not_tracked, untracked_entities
 
-        with warehouse.connect() as con:
+    outcome = None
+    with warehouse.connect() as con:
+        untracked = label_not_tracked(untracked_entities(con))
+        if untracked:  # a forecast of promotions the organisation does not track: readiness unknown
+            clear_predictions(con)
+        elif mlflow.has_store():
             outcome = predict_with_champion(con, mlflow.tracking())
     if outcome is None:
-        context.log.warning("no champion readiness model yet: predictions left as they were")
-        return dg.MaterializeResult(metadata={"champion_version": "none", "rows": 0})
+        reason = untracked or "no champion readiness model yet (see ml/readiness_model)"
+        context.log.warning(f"no readiness predictions: {reason}; promotion probabilities stay unknown")
+        return dg.MaterializeResult(
+            metadata={"champion_version": "none", "rows": 0, "reason": f"readiness unknown: {reason}"}
+        )
     return dg.MaterializeResult(
         metadata={
             "champion_version": outcome.model_version,

@@ -31,7 +31,7 @@ METRICS: dict[str, tuple[tuple[str, str], ...]] = {
     "team_satisfaction": (SURVEYS,),
     "feedback_completion": (FEEDBACK,),
     "training_completion": (TRAININGS,),
-    "mentoring_attendance": (SESSIONS,),
+    "mentoring_attendance": (MENTORS, SESSIONS),  # sessions planned per assignment, completed
     "project_execution": (STRATEGIC,),
     "innovation": (STRATEGIC,),
     "cross_functional_influence": (STRATEGIC,),
@@ -43,7 +43,7 @@ KPIS: dict[str, tuple[tuple[str, str], ...]] = {
     "promotion_readiness_accuracy": (ASSESSMENTS, PROMOTIONS),
     "time_to_promotion": (ASSESSMENTS, PROMOTIONS),
     "development_path_completion": (MILESTONES,),
-    "mentorship_engagement": (SESSIONS, MENTORS),
+    "mentorship_engagement": (MENTORS, SESSIONS),
     "succession_coverage": (POSITIONS, NOMINATIONS),
     "successor_coverage_ratio": (POSITIONS, NOMINATIONS),
     "emergency_successor_coverage": (POSITIONS, NOMINATIONS),
@@ -57,8 +57,8 @@ ALERT_RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "missed_milestone": (MILESTONES,),
     "intervention_program": (MILESTONES,),
     "reminder_milestone_due": (MILESTONES,),
-    "missed_mentoring": (SESSIONS,),
-    "reminder_mentoring_session": (SESSIONS,),
+    "missed_mentoring": (MENTORS, SESSIONS),  # a session's mentee and mentor come from its assignment
+    "reminder_mentoring_session": (MENTORS, SESSIONS),
     "reminder_feedback_collection": (FEEDBACK,),
     "succession_gap": (POSITIONS, NOMINATIONS),
     "missing_data": (),

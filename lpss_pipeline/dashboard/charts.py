@@ -1,22 +1,21 @@
 """Plotly figures (plain dicts) for the pages; the browser draws them with the locally served plotly.js.
 
 Band edges come from the score_bands seed, so a change of thresholds moves the shaded bands too.
+A figure with nothing to draw is None, and the page says why in a sentence instead of showing empty
+axes. Month axes tick on month starts, also when there is a single month (Plotly would otherwise
+pad a lone date by a millisecond each way and label sub-second ticks).
 """
 
 from __future__ import annotations
 
+import math
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 
 from lpss_pipeline.config import config_rows
 
-CATEGORIES = {
-    "performance_score": "Performance",
-    "engagement_score": "Engagement",
-    "development_score": "Development",
-    "strategic_impact_score": "Strategic impact",
-}
 BAND_COLOURS = {"on_track": "#2e7d32", "needs_development": "#f9a825", "intervention": "#c62828"}
 LAYOUT = {
     "margin": {"l": 50, "r": 20, "t": 30, "b": 40},
@@ -54,14 +53,36 @@ def _months(rows: list[dict[str, Any]]) -> list[str]:
     return [str(r["month"]) for r in rows]
 
 
-def scorecard_trend(history: list[dict[str, Any]]) -> dict[str, Any]:
-    """Composite and the four categories per month, over the bands."""
+def _drawn(traces: list[dict[str, Any]]) -> bool:
+    """Whether any trace has a value to draw."""
+    return any(v is not None and not (isinstance(v, float) and math.isnan(v)) for t in traces for v in t["y"])
+
+
+def month_axis(months: list[str]) -> dict[str, Any]:
+    """A date axis labelled by month, ticking on month starts; one month gets a month's width."""
+    shown = sorted({date.fromisoformat(m[:10]) for m in months})
+    axis: dict[str, Any] = {"type": "date", "tickformat": "%b %Y", "hoverformat": "%b %Y"}
+    if not shown:
+        return axis
+    axis |= {"tick0": shown[0].isoformat(), "dtick": f"M{max(1, math.ceil(len(shown) / 12))}"}
+    if len(shown) == 1:
+        axis["range"] = [
+            (shown[0] - timedelta(days=20)).isoformat(),
+            (shown[0] + timedelta(days=20)).isoformat(),
+        ]
+    return axis
+
+
+def scorecard_trend(
+    history: list[dict[str, Any]], categories: list[dict[str, Any]], composite: str = "Composite"
+) -> dict[str, Any] | None:
+    """The composite and each configured category per month, over the bands; None with no score at all."""
     months = _months(history)
     traces = [
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "name": "Composite",
+            "name": composite,
             "x": months,
             "y": [h["composite_score"] for h in history],
             "line": {"width": 3, "color": "#1a237e"},
@@ -70,22 +91,30 @@ def scorecard_trend(history: list[dict[str, Any]]) -> dict[str, Any]:
     traces += [
         {
             "type": "scatter",
-            "mode": "lines",
-            "name": label,
+            "mode": "lines+markers" if len(months) == 1 else "lines",
+            "name": c["label"],
             "x": months,
-            "y": [h[column] for h in history],
+            "y": [h.get(c["column"]) for h in history],
             "line": {"width": 1.5, "dash": "dot"},
         }
-        for column, label in CATEGORIES.items()
+        for c in categories
     ]
+    if not _drawn(traces):
+        return None
     return {
         "data": traces,
-        "layout": {**LAYOUT, "shapes": band_shapes(), "yaxis": {"range": [0, 100], "title": "score"}},
+        "layout": {
+            **LAYOUT,
+            "shapes": band_shapes(),
+            "xaxis": month_axis(months),
+            "yaxis": {"range": [0, 100], "title": "score"},
+        },
     }
 
 
-def team_trend(history: list[dict[str, Any]], team_mean: list[dict[str, Any]]) -> dict[str, Any]:
-    """Each direct report's composite, plus the team mean where at least min_group are complete."""
+def team_trend(history: list[dict[str, Any]], team_mean: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Each direct report's composite, plus the team mean where at least min_group are complete; None
+    when no report has a composite in the period."""
     people: dict[str, dict[str, Any]] = {}
     for row in history:
         trace = people.setdefault(
@@ -95,6 +124,8 @@ def team_trend(history: list[dict[str, Any]], team_mean: list[dict[str, Any]]) -
         trace["x"].append(str(row["month"]))
         trace["y"].append(row["composite_score"])
     traces = list(people.values())
+    if not _drawn(traces) and not team_mean:
+        return None
     if team_mean:
         traces.append(
             {
@@ -108,11 +139,20 @@ def team_trend(history: list[dict[str, Any]], team_mean: list[dict[str, Any]]) -
         )
     return {
         "data": traces,
-        "layout": {**LAYOUT, "shapes": band_shapes(), "yaxis": {"range": [0, 100], "title": "composite"}},
+        "layout": {
+            **LAYOUT,
+            "shapes": band_shapes(),
+            "xaxis": month_axis([str(r["month"]) for r in history]),
+            "yaxis": {"range": [0, 100], "title": "composite"},
+        },
     }
 
 
-def kpi_trend(trend: list[dict[str, Any]], title: str) -> dict[str, Any]:
+def kpi_trend(trend: list[dict[str, Any]], title: str) -> dict[str, Any] | None:
+    """A KPI's measured values against its target per period; None when nothing was measured."""
+    trend = [r for r in trend if r["value"] is not None]
+    if not trend:
+        return None
     months = [str(r["period_start"]) for r in trend]
     return {
         "data": [
@@ -132,12 +172,21 @@ def kpi_trend(trend: list[dict[str, Any]], title: str) -> dict[str, Any]:
                 "line": {"dash": "dash", "color": "#2e7d32"},
             },
         ],
-        "layout": {**LAYOUT, "shapes": band_shapes(), "yaxis": {"range": [0, 100]}},
+        "layout": {
+            **LAYOUT,
+            "shapes": band_shapes(),
+            "xaxis": month_axis(months),
+            "yaxis": {"range": [0, 100]},
+        },
     }
 
 
-def bench_bars(candidates: list[dict[str, Any]], top: int = 20) -> dict[str, Any]:
-    shown = list(reversed(candidates[:top]))
+def bench_bars(candidates: list[dict[str, Any]], top: int = 20) -> dict[str, Any] | None:
+    """The top candidates' readiness; those whose readiness is unknown are not bars. None without any."""
+    known = [c for c in candidates if c["readiness_pct"] is not None]
+    if not known:
+        return None
+    shown = list(reversed(known[:top]))
     return {
         "data": [
             {
@@ -149,12 +198,20 @@ def bench_bars(candidates: list[dict[str, Any]], top: int = 20) -> dict[str, Any
                 "marker": {"color": "#3949ab"},
             }
         ],
-        "layout": {**LAYOUT, "height": max(300, 24 * len(shown) + 80), "xaxis": {"range": [0, 100]}},
+        "layout": {
+            **LAYOUT,
+            "height": max(300, 24 * len(shown) + 80),
+            "xaxis": {"range": [0, 100], "title": "readiness %"},
+            "yaxis": {"automargin": True},  # whole names, however long
+        },
     }
 
 
-def heatmap(people: list[dict[str, Any]], cells: list[dict[str, Any]]) -> dict[str, Any]:
-    """People (rows) x competencies (columns), rating 1-5; a missing rating stays blank."""
+def heatmap(people: list[dict[str, Any]], cells: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """People (rows) x competencies (columns), rating 1-5; a missing rating stays blank. None without
+    any rating."""
+    if not any(c["rating"] is not None for c in cells):
+        return None
     frame = pd.DataFrame(cells, columns=["employee_id", "competency_id", "competency_name", "rating"])
     names = frame.drop_duplicates("competency_id").set_index("competency_id")["competency_name"]
     grid = frame.pivot(index="employee_id", columns="competency_id", values="rating").reindex(

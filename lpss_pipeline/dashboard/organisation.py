@@ -3,6 +3,8 @@
 Each query filters people through the viewer's grants (access.granted). Aggregates are only
 computed over groups of at least ``min_aggregate_group`` people and, for a department, only for a
 viewer who may see every member's scorecard: an average must not reveal what its rows would not.
+What the organisation does not track (configured.py) is not read: it comes back empty and named in
+``not_tracked``, and a KPI tile carries its status (``ok``, ``not_tracked``, ``insufficient_data``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from lpss_pipeline.config import config_rows
+from lpss_pipeline.dashboard import configured
 from lpss_pipeline.dashboard.access import DEVELOPMENT, SCORECARD, SUCCESSION, granted, min_group
 from lpss_pipeline.dashboard.marts import MartsReader
 
@@ -94,6 +97,7 @@ def team(marts: MartsReader, viewer: str, manager: str) -> dict[str, Any] | None
         )
     params = {"viewer": viewer, "manager": manager, "month": month}
     return {
+        "composite_label": configured.composite_label(configured.categories()),
         "manager": manager_row,
         "month": str(month) if month else None,
         "month_closed": bool(latest and latest["closed"]),
@@ -117,7 +121,10 @@ order by l.full_name
 
 
 def mentees(marts: MartsReader, viewer: str) -> list[dict[str, Any]]:
-    """The viewer's active mentees, with each pair's sessions and engagement score."""
+    """The viewer's active mentees, with each pair's sessions and engagement score; none when the
+    organisation does not track mentoring pairs."""
+    if configured.not_tracked("mentoring"):
+        return []
     return marts.rows(MENTEES_SQL, viewer=viewer)
 
 
@@ -132,10 +139,13 @@ having bool_and(not d.is_active or d.employee_id = $viewer or {granted("d.employ
 order by department_name
 """
 
+# Each KPI's latest period; value and meets_target only for a measured (status ok) KPI over at least
+# min_group observations. A not_tracked or insufficient_data KPI shows its status, never a number.
 KPI_TILES_SQL = """
-select k.kpi_id, k.cadence, k.period_start, k.target, k.meets_target, k.unit, k.population,
-    case when k.population >= $min_group then k.value end as value,
-    k.population < $min_group as suppressed
+select k.kpi_id, k.cadence, k.period_start, k.target, k.unit, k.population, k.status,
+    case when k.status = 'ok' and k.population >= $min_group then k.value end as value,
+    case when k.status = 'ok' and k.population >= $min_group then k.meets_target end as meets_target,
+    k.status = 'ok' and coalesce(k.population, 0) < $min_group as suppressed
 from marts.fct_kpis as k
 where k.cut = 'department' and k.cut_value = $department
 qualify row_number() over (partition by k.kpi_id order by k.period_start desc) = 1
@@ -146,7 +156,7 @@ KPI_TREND_SQL = """
 select period_start, value, target
 from marts.fct_kpis
 where cut = 'department' and cut_value = $department and kpi_id = 'leadership_effectiveness_score'
-    and population >= $min_group
+    and status = 'ok' and value is not null and population >= $min_group
 order by period_start
 """
 
@@ -186,6 +196,29 @@ def kpi_names() -> dict[str, str]:
     return {row["kpi_id"]: row["kpi_name"] for row in config_rows("kpi_definitions")}
 
 
+def kpi_tiles(marts: MartsReader, department_id: str, group: int) -> list[dict[str, Any]]:
+    """One tile per defined KPI: its latest row for the department, or, without any row, its status
+    alone (not_tracked when it reads untracked data, else insufficient_data)."""
+    names = kpi_names()
+    rows = {r["kpi_id"]: r for r in marts.rows(KPI_TILES_SQL, department=department_id, min_group=group)}
+    missing = configured.untracked()
+    tiles = []
+    for kpi_id, name in names.items():
+        tile = rows.get(kpi_id) or {
+            "kpi_id": kpi_id,
+            "period_start": None,
+            "target": None,
+            "unit": None,
+            "population": 0,
+            "status": configured.kpi_status_without_rows(kpi_id, missing),
+            "value": None,
+            "meets_target": None,
+            "suppressed": False,
+        }
+        tiles.append({**tile, "name": name})
+    return tiles
+
+
 def departments(marts: MartsReader, viewer: str) -> list[dict[str, Any]]:
     return marts.rows(DEPARTMENTS_SQL, viewer=viewer, department=None)
 
@@ -196,24 +229,24 @@ def department(marts: MartsReader, viewer: str, department_id: str) -> dict[str,
     if found is None:
         return None
     group = min_group()
-    names = kpi_names()
-    tiles = marts.rows(KPI_TILES_SQL, department=department_id, min_group=group)
-    for tile in tiles:
-        tile["name"] = names.get(tile["kpi_id"], tile["kpi_id"])
-    positions = marts.rows(COVERAGE_SQL, viewer=viewer, department=department_id)
-    slates = marts.rows(SLATES_SQL, viewer=viewer, department=department_id)
-    for position in positions:
-        position["slate"] = (
-            [s for s in slates if s["position_id"] == position["position_id"]]
-            if position["slate_visible"]
-            else None
-        )
+    untracked = configured.not_tracked("succession", "predictions")
+    positions = []
+    if "succession" not in untracked:
+        positions = marts.rows(COVERAGE_SQL, viewer=viewer, department=department_id)
+        slates = marts.rows(SLATES_SQL, viewer=viewer, department=department_id)
+        for position in positions:
+            position["slate"] = (
+                [s for s in slates if s["position_id"] == position["position_id"]]
+                if position["slate_visible"]
+                else None
+            )
     return {
         "department": found,
-        "kpis": tiles,
+        "kpis": kpi_tiles(marts, department_id, group),
         "trend": marts.rows(KPI_TREND_SQL, department=department_id, min_group=group),
         "positions": positions,
         "min_group": group,
+        "not_tracked": untracked,
     }
 
 
@@ -234,18 +267,27 @@ from marts.fct_leadership_bench as b
 inner join marts.dim_leaders as l on l.employee_id = b.employee_id
 where b.month = (select max(month) from marts.fct_leadership_bench)
     and b.target_level = $level and {granted("b.employee_id", SUCCESSION)}
-order by b.bench_rank
+order by b.bench_rank nulls last, b.employee_id
 limit $limit
 """
 
 
 def bench(marts: MartsReader, viewer: str, level: int | None, limit: int = 50) -> dict[str, Any]:
-    """Candidates per target level, ranked; only people the viewer may see predictions about."""
+    """Candidates per target level, ranked (a candidate whose readiness is unknown has no rank and
+    comes last); only people the viewer may see predictions about. ``not_tracked`` names the inputs
+    of the ranking the organisation does not track (competencies, milestones, predictions)."""
     levels = marts.rows(BENCH_LEVELS_SQL, viewer=viewer)
     if level is None and levels:
         level = levels[0]["target_level"]
     candidates = marts.rows(BENCH_SQL, viewer=viewer, level=level, limit=limit) if levels else []
-    return {"levels": levels, "target_level": level, "candidates": candidates}
+    untracked = configured.not_tracked("competencies", "milestones", "predictions")
+    return {
+        "levels": levels,
+        "target_level": level,
+        "candidates": candidates,
+        "unknown_readiness": sum(c["readiness_pct"] is None for c in candidates),
+        "not_tracked": untracked,
+    }
 
 
 HEATMAP_PEOPLE_SQL = f"""
@@ -283,7 +325,18 @@ def heatmap(
     limit: int = 40,
     offset: int = 0,
 ) -> dict[str, Any]:
-    """Person x competency ratings for one month (a page of people), from the development grants."""
+    """Person x competency ratings for one month (a page of people), from the development grants;
+    nothing when competency ratings are not tracked (``not_tracked``)."""
+    untracked = configured.not_tracked("competencies")
+    if untracked:
+        return {
+            "months": [],
+            "month": None,
+            "department": department,
+            "people": [],
+            "cells": [],
+            "not_tracked": untracked,
+        }
     months = [str(r["month"]) for r in marts.rows(HEATMAP_MONTHS_SQL, viewer=viewer)]
     chosen = month if month in months else (months[0] if months else None)
     people = (
@@ -298,7 +351,14 @@ def heatmap(
         if people
         else []
     )
-    return {"months": months, "month": chosen, "department": department, "people": people, "cells": cells}
+    return {
+        "months": months,
+        "month": chosen,
+        "department": department,
+        "people": people,
+        "cells": cells,
+        "not_tracked": {},
+    }
 
 
 def _scope_rules() -> dict[str, list[str]]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
-from lpss_pipeline.dashboard import activity, charts, organisation, people, store
+from lpss_pipeline.dashboard import activity, charts, configured, organisation, people, store
 from lpss_pipeline.dashboard.api import NOT_FOUND, found, require_org_wide, viewed
 from lpss_pipeline.dashboard.app import templates
 from lpss_pipeline.dashboard.auth import RequestContext, request_context
 
 router = APIRouter(include_in_schema=False)
+templates.env.globals.update(NOT_TRACKED=configured.NOT_TRACKED, NO_DATA=configured.NO_DATA)
 
 
 def render(request: Request, ctx: RequestContext, template: str, **values):
@@ -29,7 +30,9 @@ def home(request: Request, ctx: RequestContext = Depends(request_context)):
         ctx,
         "home.html",
         own=own,
-        chart=charts.scorecard_trend(own["history"]) if own and own["history"] else None,
+        chart=charts.scorecard_trend(own["history"], own["categories"], own["composite_label"])
+        if own
+        else None,
         team=organisation.team(ctx.marts, me, me),
         mentees=organisation.mentees(ctx.marts, me),
     )
@@ -44,7 +47,8 @@ def scorecard(
 ):
     card = found(people.scorecard(ctx.marts, ctx.viewer.employee_id, employee_id, month))
     viewed(ctx, "scorecard", employee_id, via="page")
-    return render(request, ctx, "scorecard.html", card=card, chart=charts.scorecard_trend(card["history"]))
+    chart = charts.scorecard_trend(card["history"], card["categories"], card["composite_label"])
+    return render(request, ctx, "scorecard.html", card=card, chart=chart)
 
 
 @router.get("/development/{employee_id}")
@@ -99,11 +103,12 @@ def sign_off(
 
 @router.get("/mentees")
 def mentees(request: Request, ctx: RequestContext = Depends(request_context)):
+    untracked = configured.not_tracked()
     rows = organisation.mentees(ctx.marts, ctx.viewer.employee_id)
-    if not rows:
+    if not rows and "mentoring" not in untracked:
         raise HTTPException(status_code=404, detail=NOT_FOUND)
     viewed(ctx, "mentees", via="page")
-    return render(request, ctx, "mentees.html", mentees=rows)
+    return render(request, ctx, "mentees.html", mentees=rows, not_tracked=untracked)
 
 
 @router.get("/departments")
@@ -117,7 +122,7 @@ def departments(request: Request, ctx: RequestContext = Depends(request_context)
 def department(request: Request, department_id: str, ctx: RequestContext = Depends(request_context)):
     data = found(organisation.department(ctx.marts, ctx.viewer.employee_id, department_id))
     viewed(ctx, "department", department_id, via="page")
-    chart = charts.kpi_trend(data["trend"], "Leadership Effectiveness Score") if data["trend"] else None
+    chart = charts.kpi_trend(data["trend"], "Leadership Effectiveness Score")
     return render(request, ctx, "department.html", dept=data, chart=chart)
 
 
@@ -125,7 +130,7 @@ def department(request: Request, department_id: str, ctx: RequestContext = Depen
 def bench(request: Request, level: int | None = None, ctx: RequestContext = Depends(request_context)):
     data = organisation.bench(ctx.marts, ctx.viewer.employee_id, level)
     viewed(ctx, "bench", str(data["target_level"]), via="page")
-    chart = charts.bench_bars(data["candidates"]) if data["candidates"] else None
+    chart = charts.bench_bars(data["candidates"])
     return render(request, ctx, "bench.html", bench=data, chart=chart)
 
 
@@ -142,7 +147,7 @@ def heatmap(
         ctx.marts, ctx.viewer.employee_id, month, department or None, size, (page - 1) * size
     )
     viewed(ctx, "heatmap", department, via="page")
-    chart = charts.heatmap(data["people"], data["cells"]) if data["people"] else None
+    chart = charts.heatmap(data["people"], data["cells"])
     return render(
         request,
         ctx,
@@ -172,4 +177,4 @@ def adoption(
     with store.connect(ctx.config.store_path) as con:
         data = activity.adoption(ctx.marts, con, month)
     viewed(ctx, "adoption", via="page")
-    return render(request, ctx, "adoption.html", adoption=data)
+    return render(request, ctx, "adoption.html", adoption=data, not_tracked=configured.not_tracked())

@@ -4,12 +4,16 @@ A scorecard needs SCORECARD on the person (executives, HR admins, the direct man
 predictions and slates need SUCCESSION, which nobody holds about themselves; development (IDP,
 mentoring, competencies) needs DEVELOPMENT, which mentors hold on active mentees without any
 performance score.
+
+Parts the organisation does not track (configured.py) are not read: they come back empty, named in
+``not_tracked``, and only the configured scorecard categories are listed (``categories``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from lpss_pipeline.dashboard import configured
 from lpss_pipeline.dashboard.access import DEVELOPMENT, SCORECARD, SUCCESSION, granted
 from lpss_pipeline.dashboard.marts import MartsReader
 
@@ -121,27 +125,46 @@ def scorecard(marts: MartsReader, viewer: str, subject: str, month: str | None =
     history = marts.rows(HISTORY_SQL, viewer=viewer, subject=subject)
     months = [str(h["month"]) for h in history]
     chosen = month if month in months else (months[-1] if months else None)
+    categories = configured.categories()
+    untracked = configured.not_tracked()
     return {
         "person": person,
         "month": chosen,
+        "categories": categories,
+        "composite_label": configured.composite_label(categories),
         "history": history,
         "metrics": marts.rows(METRICS_SQL, viewer=viewer, subject=subject, month=chosen) if chosen else [],
         "readiness": marts.row(READINESS_SQL, viewer=viewer, subject=subject),
-        "prediction": marts.row(PREDICTION_SQL, viewer=viewer, subject=subject),
-        "development": development(marts, viewer, subject),
+        "prediction": None
+        if "predictions" in untracked
+        else marts.row(PREDICTION_SQL, viewer=viewer, subject=subject),
+        "development": development(marts, viewer, subject, untracked),
+        "not_tracked": untracked,
     }
 
 
-def development(marts: MartsReader, viewer: str, subject: str) -> dict | None:
-    """IDP milestones, mentoring and competencies (no performance score); None when out of scope."""
+def development(
+    marts: MartsReader, viewer: str, subject: str, untracked: dict[str, list[str]] | None = None
+) -> dict | None:
+    """IDP milestones, mentoring and competencies (no performance score); None when out of scope.
+    A part the organisation does not track is empty and named in ``not_tracked``."""
     person = _person(marts, viewer, subject, DEVELOPMENT)
     if person is None:
         return None
+    parts = ("milestones", "mentoring", "sessions", "competencies")
+    untracked = {k: v for k, v in (untracked or configured.not_tracked(*parts)).items() if k in parts}
+
+    def rows(part: str, sql: str) -> list[dict[str, Any]]:
+        return [] if part in untracked else marts.rows(sql, viewer=viewer, subject=subject)
+
     return {
         "person": person,
-        "milestones": marts.rows(MILESTONES_SQL, viewer=viewer, subject=subject),
-        "milestone_summary": marts.row(MILESTONE_SUMMARY_SQL, viewer=viewer, subject=subject),
-        "mentoring": marts.rows(MENTORING_SQL, viewer=viewer, subject=subject),
-        "competencies": marts.rows(COMPETENCIES_SQL, viewer=viewer, subject=subject),
-        "interventions": marts.rows(INTERVENTIONS_SQL, viewer=viewer, subject=subject),
+        "milestones": rows("milestones", MILESTONES_SQL),
+        "milestone_summary": None
+        if "milestones" in untracked
+        else marts.row(MILESTONE_SUMMARY_SQL, viewer=viewer, subject=subject),
+        "mentoring": rows("mentoring", MENTORING_SQL),
+        "competencies": rows("competencies", COMPETENCIES_SQL),
+        "interventions": rows("milestones", INTERVENTIONS_SQL),  # entered by missed milestones
+        "not_tracked": untracked,
     }

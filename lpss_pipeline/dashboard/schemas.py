@@ -74,7 +74,11 @@ class Prediction(BaseModel):
 
 
 class Development(BaseModel):
-    """IDP milestones, mentoring and competencies: no performance score (what mentors may read)."""
+    """IDP milestones, mentoring and competencies: no performance score (what mentors may read).
+
+    ``not_tracked`` names each part the organisation's configuration does not track (``milestones``,
+    ``mentoring``, ``sessions``, ``competencies``) with the untracked export entities it reads; such a
+    part is empty."""
 
     person: Person
     milestones: list[dict[str, Any]]
@@ -82,16 +86,31 @@ class Development(BaseModel):
     mentoring: list[dict[str, Any]]
     competencies: list[dict[str, Any]]
     interventions: list[dict[str, Any]]
+    not_tracked: dict[str, list[str]] = {}
+
+
+class Category(BaseModel):
+    """A scorecard category the organisation scores; the composite is over these only."""
+
+    category: str
+    column: str
+    label: str
+    weight: float
 
 
 class Scorecard(BaseModel):
+    """A category the organisation does not score has a null score in every month of ``history``."""
+
     person: Person
     month: date | None
+    categories: list[Category]
+    composite_label: str
     history: list[ScorecardMonth]
     metrics: list[MetricBreakdown]
     readiness: Readiness | None
     prediction: Prediction | None
     development: Development | None
+    not_tracked: dict[str, list[str]] = {}
 
 
 class Me(BaseModel):

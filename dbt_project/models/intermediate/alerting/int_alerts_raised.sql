@@ -3,7 +3,8 @@
 -- the latest HRIS export's; nothing here reads the wall clock, so a rerun raises the same alerts.
 -- Scorecard rules read the latest complete (not provisional) month; event rules the events of the
 -- alert_lookback_days up to the as-of date, so a first run does not replay years of history;
--- succession gaps the as-of quarter; reminders look ahead from the as-of time.
+-- succession gaps the as-of quarter; reminders look ahead from the as-of time. A rule computed from
+-- an untracked entity (config.computed_inputs x config.tracked_entities) raises nothing.
 with parameters as (
     select
         max(cast(value as integer)) filter (where parameter = 'alert_lookback_days') as lookback_days,
@@ -25,7 +26,23 @@ window_start as (
 ),
 
 categories as (
-    select count(*) as total from {{ source('config', 'scorecard_categories') }}
+    select category, display_order from {{ source('config', 'scorecard_categories') }}
+),
+
+-- Each configured category's metrics and the export entities they read, for missing-data messages:
+-- "engagement (team_satisfaction from hris.engagement_surveys)".
+category_inputs as (
+    select
+        m.category,
+        string_agg(m.metric_id || coalesce(' from ' || i.entities, ''), ', ' order by m.metric_id) as inputs
+    from {{ source('config', 'scorecard_metrics') }} as m
+    left join (
+        select id as metric_id, string_agg(system || '.' || entity, ' + ' order by system, entity) as entities
+        from {{ source('config', 'computed_inputs') }}
+        where kind = 'metric'
+        group by id
+    ) as i on i.metric_id = m.metric_id
+    group by m.category
 ),
 
 intervention_threshold as (
@@ -40,6 +57,25 @@ scorecards as (
     select s.*
     from {{ ref('fct_leader_scorecards') }} as s
     inner join alert_month as m on m.month = s.month
+),
+
+-- Incomplete scorecards of the alert month: the configured categories without any input, by name.
+incomplete as (
+    select
+        s.employee_id,
+        s.month,
+        s.categories_present,
+        count(*) as categories_total,
+        string_agg(c.category || coalesce(' (' || ci.inputs || ')', ''), '; ' order by c.display_order, c.category)
+            filter (where (c.category = 'performance' and s.performance_score is null)
+                or (c.category = 'engagement' and s.engagement_score is null)
+                or (c.category = 'development' and s.development_score is null)
+                or (c.category = 'strategic_impact' and s.strategic_impact_score is null)) as missing
+    from scorecards as s
+    cross join categories as c
+    left join category_inputs as ci on ci.category = c.category
+    where not s.is_complete
+    group by s.employee_id, s.month, s.categories_present
 ),
 
 readiness as (
@@ -85,12 +121,12 @@ raised as (
 
     union all
     select
-        'missing_data', s.employee_id, s.month, null, s.categories_present, c.total, null, null, null,
-        format('The {} scorecard is incomplete: {} of {} categories have an input.',
-            strftime(s.month, '%B %Y'), s.categories_present, c.total)
-    from scorecards as s
-    cross join categories as c
-    where not s.is_complete
+        'missing_data', i.employee_id, i.month, null, i.categories_present, i.categories_total, null, null, null,
+        format('The {} scorecard of {} is incomplete: no input for {}. {} of {} categories measured.',
+            strftime(i.month, '%B %Y'), coalesce(e.full_name, i.employee_id), i.missing,
+            i.categories_present, i.categories_total)
+    from incomplete as i
+    left join {{ ref('stg_hris__employees') }} as e on e.employee_id = i.employee_id
 
     union all
     select
@@ -164,8 +200,16 @@ raised as (
     where f.month = date_trunc('month', as_of.as_of_date)
         and day(as_of.as_of_date) > p.feedback_day
         and f.feedback_completed < f.feedback_requested
+),
+
+-- A rule computed from an entity the organisation does not track raises nothing: its data may be
+-- absent from every batch, and an absence is not an event (int_computed_items_tracked).
+rules_not_tracked as (
+    select id as rule_id from {{ ref('int_computed_items_tracked') }}
+    where kind = 'alert_rule' and not is_tracked
 )
 
 select raised.*, as_of.as_of_at
 from raised
 cross join as_of
+where raised.rule_id not in (select rule_id from rules_not_tracked)

@@ -1,5 +1,5 @@
 -- The observations every KPI of SPEC section 4 is computed from, one row per thing counted:
--- a scorecard, an assessed-ready person, a milestone due, an assignment-month, a promotion, a
+-- a complete scorecard, an assessed-ready person, a milestone due, an assignment-month, a promotion, a
 -- critical position. Each carries the period, the attributes KPIs are cut by (department,
 -- region, level) and a numerator/denominator; fct_kpis aggregates them per cut.
 -- Grain: kpi x period x observation (no single key: observations are summed).
@@ -30,10 +30,13 @@ leadership_effectiveness as (
     where is_complete
 ),
 
+-- Over complete scorecards only: a month whose scorecards are all incomplete measured nobody, so
+-- its count is insufficient data, not 0 leaders in intervention.
 early_warning as (
     select 'early_warning_leaders', month, department_id, region, leadership_level,
         case when band = 'intervention' then 1.0 else 0.0 end, 1.0, null
     from scorecards
+    where is_complete
 ),
 
 -- Cohort: each person assessed ready in a quarter (first such assessment); promoted when a

@@ -2,13 +2,16 @@
 -- quarter, because HRIS sends positions and nominations as current snapshots only). The incumbent
 -- counts only while an active employee (hired on or before, not terminated on or before the
 -- as-of date); otherwise the position is vacant. Region is the incumbent's, or for a vacant
--- position the department head's (then the executive sponsor's) region.
+-- position the department head's (then the executive sponsor's) region. None when the organisation
+-- does not track positions (config.tracked_entities), whatever was loaded while it did: which
+-- positions are critical is then unknown.
 with calendar as (
     select max(as_of_date) as as_of_date from {{ ref('int_reporting_calendar') }}
 ),
 
 positions as (
-    select * from {{ ref('stg_hris__positions') }} where is_critical
+    select * from {{ ref('stg_hris__positions') }}
+    where is_critical and {{ entity_tracked('hris', 'positions') }}
 ),
 
 departments as (

@@ -1,13 +1,15 @@
 -- The nominated successors who count (grain: critical position x candidate), from the current
 -- nominations snapshot: the candidate is an active employee on the as-of date (hired on or
 -- before it, no termination on or before it) and not the position's incumbent. A vacant
--- position (no incumbent) keeps all its active candidates. Carries the position's cuts.
+-- position (no incumbent) keeps all its active candidates. Carries the position's cuts. None when
+-- the organisation does not track succession nominations (config.tracked_entities).
 with positions as (
     select * from {{ ref('int_critical_positions_resolved') }}
 ),
 
 nominations as (
     select * from {{ ref('stg_hris__succession_nominations') }}
+    where {{ entity_tracked('hris', 'succession_nominations') }}
 ),
 
 employees as (

@@ -8,7 +8,8 @@
 -- (desc), then the level gap (asc), then current mentees (asc): a tier. Inside a tier, mentors
 -- stand in a fixed circle (ordered by a hash of their id) and each mentee starts reading it at a
 -- point given by a hash of the mentee, which spreads equally good mentors across mentees. The top
--- mentor_recommendations_per_mentee are kept.
+-- mentor_recommendations_per_mentee are kept. None when the organisation does not track mentor
+-- assignments: who already has a mentor, and each mentor's load, are then unknown.
 -- Scale: only the first (per_mentee + the mentee's excluded candidates) places of each tier that
 -- can still contribute are ever paired with a mentee, so the model is linear in the headcount.
 -- (Ranking every mentee-mentor pair by a pair hash took 66 s at 50,000 employees.)
@@ -54,6 +55,7 @@ mentees as (
         and e.leadership_level <= 3
         and (e.leadership_level >= 1 or a.employee_id is not null)
         and m.mentee_employee_id is null
+        and {{ entity_tracked('hris', 'mentor_assignments') }}
 ),
 
 weakest as (

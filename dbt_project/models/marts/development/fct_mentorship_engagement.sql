@@ -2,7 +2,8 @@
 -- assignment was active on at least one observed day, or had a session scheduled, through the
 -- as-of month. planned_sessions = planned_sessions_per_month for every active month, not
 -- pro-rated (as in SPEC's Mentorship Engagement KPI and the mentoring_attendance metric);
--- sessions count in the month they were scheduled for.
+-- sessions count in the month they were scheduled for. When the organisation does not track
+-- mentoring sessions, the session counts, completion_rate and feedback are null (unknown), not 0.
 with assignments as (
     select * from {{ ref('stg_hris__mentor_assignments') }}
 ),
@@ -13,6 +14,10 @@ sessions as (
 
 calendar as (
     select * from {{ ref('int_reporting_calendar') }}
+),
+
+tracking as (
+    select {{ entity_tracked('hris', 'mentoring_sessions') }} as sessions_tracked
 ),
 
 active_months as (
@@ -64,16 +69,18 @@ final as (
         a.mentor_employee_id,
         a.mentee_employee_id,
         s.planned_sessions,
-        s.completed_sessions,
-        s.missed_sessions,
-        s.cancelled_sessions,
-        s.scheduled_sessions,
-        s.completed_sessions / nullif(s.planned_sessions, 0) as completion_rate,
+        case when t.sessions_tracked then s.completed_sessions end as completed_sessions,
+        case when t.sessions_tracked then s.missed_sessions end as missed_sessions,
+        case when t.sessions_tracked then s.cancelled_sessions end as cancelled_sessions,
+        case when t.sessions_tracked then s.scheduled_sessions end as scheduled_sessions,
+        case when t.sessions_tracked then s.completed_sessions / nullif(s.planned_sessions, 0) end
+            as completion_rate,
         s.avg_feedback,
-        s.feedback_responses,
+        case when t.sessions_tracked then s.feedback_responses end as feedback_responses,
         s.is_active_month,
         c.is_provisional
     from spine as s
+    cross join tracking as t
     inner join calendar as c on c.month_start = s.month
     inner join assignments as a on a.assignment_id = s.assignment_id
 )

@@ -4,7 +4,8 @@
 -- the weighted mean of attendance (100 * min(completed / planned, 1)) and feedback
 -- (100 * (avg_feedback - 1) / 4), weights mentorship_attendance_weight_pct and
 -- mentorship_feedback_weight_pct from lpss_parameters; a missing part is left out and the other
--- re-weighted; null when both are missing.
+-- re-weighted; null when both are missing. When the organisation does not track mentoring sessions,
+-- every session figure and the scores are null (unknown), not 0.
 with assignments as (
     select * from {{ ref('stg_hris__mentor_assignments') }}
 ),
@@ -15,6 +16,10 @@ engagement as (
 
 active_assignments as (
     select assignment_id from {{ ref('int_mentor_assignments_active') }}
+),
+
+tracking as (
+    select {{ entity_tracked('hris', 'mentoring_sessions') }} as sessions_tracked
 ),
 
 weights as (
@@ -53,12 +58,12 @@ scored as (
         act.assignment_id is not null as is_active,
         coalesce(t.months_active, 0) as months_active,
         coalesce(t.planned_sessions, 0) as planned_sessions,
-        coalesce(t.completed_sessions, 0) as completed_sessions,
-        coalesce(t.missed_sessions, 0) as missed_sessions,
-        coalesce(t.cancelled_sessions, 0) as cancelled_sessions,
+        case when tr.sessions_tracked then coalesce(t.completed_sessions, 0) end as completed_sessions,
+        case when tr.sessions_tracked then coalesce(t.missed_sessions, 0) end as missed_sessions,
+        case when tr.sessions_tracked then coalesce(t.cancelled_sessions, 0) end as cancelled_sessions,
         t.completed_sessions / nullif(t.planned_sessions, 0) as completion_rate,
         t.avg_feedback,
-        coalesce(t.feedback_responses, 0) as feedback_responses,
+        case when tr.sessions_tracked then coalesce(t.feedback_responses, 0) end as feedback_responses,
         -- case, not least(): DuckDB's least() skips nulls, and no plan must give no attendance score
         case when t.planned_sessions > 0
             then 100 * least(t.completed_sessions / t.planned_sessions, 1)
@@ -68,6 +73,7 @@ scored as (
         w.feedback_weight
     from assignments as a
     cross join weights as w
+    cross join tracking as tr
     left join totals as t on t.assignment_id = a.assignment_id
     left join active_assignments as act on act.assignment_id = a.assignment_id
 ),

@@ -2,12 +2,35 @@
 -- Grain: period x KPI x cut x cut value. value aggregates the KPI's observations as its
 -- definition says (mean, 100 x sum(numerator) / sum(denominator), or a count); population is how
 -- many observations it rests on, so readers can suppress small groups.
-with observations as (
-    select * from {{ ref('int_kpi_observations') }}
+-- Every configured KPI has an organisation row for each period it reports (int_kpi_periods),
+-- measured or not; department, region and level rows exist where something was observed. status:
+-- not_tracked when the KPI reads an entity the organisation does not track (its observations are
+-- ignored and only the organisation rows remain), insufficient_data when nothing was measured for
+-- the period and cut (population 0, or nothing to divide by), else ok. value and meets_target are
+-- null unless the status is ok.
+with definitions as (
+    select
+        *,
+        case cadence when 'monthly' then 'month' when 'quarterly' then 'quarter' else 'year' end as period_unit
+    from {{ source('config', 'kpi_definitions') }}
 ),
 
-definitions as (
-    select * from {{ source('config', 'kpi_definitions') }}
+tracking as (
+    select id as kpi_id, is_tracked, untracked_inputs
+    from {{ ref('int_computed_items_tracked') }}
+    where kind = 'kpi'
+),
+
+untracked as (
+    select kpi_id from tracking where not is_tracked
+),
+
+-- observations of tracked KPIs, in the period of the KPI's cadence
+observations as (
+    select o.* replace (cast(date_trunc(d.period_unit, o.period_start) as date) as period_start)
+    from {{ ref('int_kpi_observations') }} as o
+    inner join definitions as d on d.kpi_id = o.kpi_id
+    where o.kpi_id not in (select kpi_id from untracked)
 ),
 
 aggregated as (
@@ -39,27 +62,64 @@ aggregated as (
     )
 ),
 
-valued as (
+-- the organisation row of every period each KPI reports, observed or not
+reported as (
+    select kpi_id, period_start, 'organisation' as cut, 'all' as cut_value
+    from {{ ref('int_kpi_periods') }}
+),
+
+rows_ as (
     select
-        a.period_start,
-        d.cadence,
-        a.kpi_id,
-        a.cut,
-        a.cut_value,
-        case d.aggregation
-            when 'mean' then a.numerator / nullif(a.denominator, 0)
-            when 'ratio_pct' then 100 * a.numerator / nullif(a.denominator, 0)
-            when 'count' then a.numerator
-        end as value,
-        coalesce(d.target, a.row_target) as target,
-        d.comparison,
-        d.unit,
+        coalesce(a.kpi_id, r.kpi_id) as kpi_id,
+        coalesce(a.period_start, r.period_start) as period_start,
+        coalesce(a.cut, r.cut) as cut,
+        coalesce(a.cut_value, r.cut_value) as cut_value,
         a.numerator,
         a.denominator,
-        a.population
+        coalesce(a.population, 0) as population,
+        a.row_target
     from aggregated as a
-    inner join definitions as d on d.kpi_id = a.kpi_id
-    where a.cut_value is not null
+    full outer join reported as r
+        on r.kpi_id = a.kpi_id
+        and r.period_start = a.period_start
+        and r.cut = a.cut
+        and r.cut_value = a.cut_value
+    where coalesce(a.cut_value, r.cut_value) is not null
+),
+
+valued as (
+    select
+        rows_.period_start,
+        d.cadence,
+        rows_.kpi_id,
+        rows_.cut,
+        rows_.cut_value,
+        case d.aggregation
+            when 'mean' then rows_.numerator / nullif(rows_.denominator, 0)
+            when 'ratio_pct' then 100 * rows_.numerator / nullif(rows_.denominator, 0)
+            when 'count' then rows_.numerator
+        end as measured_value,
+        coalesce(d.target, rows_.row_target) as target,
+        d.comparison,
+        d.unit,
+        rows_.numerator,
+        rows_.denominator,
+        rows_.population,
+        t.untracked_inputs
+    from rows_
+    inner join definitions as d on d.kpi_id = rows_.kpi_id
+    left join tracking as t on t.kpi_id = rows_.kpi_id
+),
+
+statused as (
+    select
+        *,
+        case
+            when untracked_inputs is not null then 'not_tracked'
+            when population = 0 or measured_value is null then 'insufficient_data'
+            else 'ok'
+        end as status
+    from valued
 )
 
 select
@@ -68,15 +128,17 @@ select
     kpi_id,
     cut,
     cut_value,
-    value,
+    case when status = 'ok' then measured_value end as value,
     target,
     case
-        when value is null or target is null then null
-        when comparison = '>=' then value >= target
-        else value <= target
+        when status <> 'ok' or target is null then null
+        when comparison = '>=' then measured_value >= target
+        else measured_value <= target
     end as meets_target,
     unit,
     numerator,
     denominator,
-    population
-from valued
+    population,
+    status,
+    untracked_inputs
+from statused

@@ -5,7 +5,9 @@
 -- competency_avg, then composite_score (each highest first, missing last), then employee_id. Development progress: idp_on_schedule_pct =
 -- IDP milestones completed on or before their due date among those due by the month's last
 -- observed day (all time; null when none due yet). promotion_probability is the champion readiness
--- model's (null where fct_promotion_readiness has none).
+-- model's (null where fct_promotion_readiness has none). Only candidates whose readiness_pct is
+-- known are ranked (1..ranked_candidates); the others are listed with a null bench_rank. The IDP
+-- columns are null (unknown, not 0) when the organisation does not track IDP milestones.
 with readiness as (
     select * from {{ ref('fct_promotion_readiness') }}
 ),
@@ -16,6 +18,10 @@ employee_months as (
 
 milestones as (
     select employee_id, due_date, completed_on from {{ ref('stg_hris__idp_milestones') }}
+),
+
+tracking as (
+    select {{ entity_tracked('hris', 'idp_milestones') }} as milestones_tracked
 ),
 
 idp_progress as (
@@ -35,19 +41,20 @@ final as (
         r.month,
         r.target_level,
         r.employee_id,
-        row_number() over (
-            partition by r.month, r.target_level
-            order by r.readiness_pct desc nulls last, r.promotion_probability desc nulls last,
+        case when r.readiness_pct is not null then row_number() over (
+            partition by r.month, r.target_level, r.readiness_pct is null
+            order by r.readiness_pct desc, r.promotion_probability desc nulls last,
                 r.competency_avg desc nulls last,
                 r.composite_score desc nulls last, r.employee_id
-        ) as bench_rank,
+        ) end as bench_rank,
         r.readiness_pct,
         r.composite_score,
         r.competency_avg,
         r.promotion_probability,
         r.model_version,
-        coalesce(i.idp_milestones_due, 0) as idp_milestones_due,
-        coalesce(i.idp_milestones_on_schedule, 0) as idp_milestones_on_schedule,
+        case when t.milestones_tracked then coalesce(i.idp_milestones_due, 0) end as idp_milestones_due,
+        case when t.milestones_tracked then coalesce(i.idp_milestones_on_schedule, 0) end
+            as idp_milestones_on_schedule,
         100.0 * i.idp_milestones_on_schedule / i.idp_milestones_due as idp_on_schedule_pct,
         r.band,
         r.expectations_met_pct,
@@ -55,8 +62,10 @@ final as (
         r.leadership_level,
         r.department_id,
         r.region,
-        count(*) over (partition by r.month, r.target_level) as candidates
+        count(*) over (partition by r.month, r.target_level) as candidates,
+        count(r.readiness_pct) over (partition by r.month, r.target_level) as ranked_candidates
     from readiness as r
+    cross join tracking as t
     left join idp_progress as i on i.employee_id = r.employee_id and i.month = r.month
 )
 

@@ -8,6 +8,8 @@
 -- days_from_first_ready_to_promotion counts from the first ready assessment for the level (target
 -- >= to_level) since the person's previous promotion; the level's standard comes from
 -- leadership_levels. is_window_observed says whether the whole window lies inside the exports.
+-- When the organisation does not track readiness assessments, was_assessed_ready and met_standard
+-- are null (unknown), never "promoted without meeting the standard".
 with parameters as (
     select cast(value as integer) as window_months
     from {{ source('config', 'lpss_parameters') }}
@@ -43,6 +45,10 @@ levels as (
     select leadership_level, time_to_promotion_standard_days from {{ source('config', 'leadership_levels') }}
 ),
 
+tracking as (
+    select {{ entity_tracked('hris', 'readiness_assessments') }} as assessments_tracked
+),
+
 readiness_checked as (
     select
         p.employee_id,
@@ -68,8 +74,9 @@ final as (
         p.to_level,
         s.composite_score as composite_at_promotion,
         s.band as band_at_promotion,
-        coalesce(r.was_assessed_ready, false) as was_assessed_ready,
+        case when t.assessments_tracked then coalesce(r.was_assessed_ready, false) end as was_assessed_ready,
         case
+            when not t.assessments_tracked then null
             when p.from_level = 0 then coalesce(r.was_assessed_ready, false)
             else coalesce(s.band = 'on_track', false) and coalesce(r.was_assessed_ready, false)
         end as met_standard,
@@ -84,6 +91,7 @@ final as (
     from promotions as p
     cross join parameters as w
     cross join calendar as c
+    cross join tracking as t
     left join scorecards as s
         on s.employee_id = p.employee_id
         and s.month = cast(date_trunc('month', p.effective_date) - interval 1 month as date)

@@ -5,10 +5,17 @@
 -- (largest gap, then lowest rating, then competency_id); the weakest_gaps_recommended largest
 -- carry the experience bank's on-the-job actions and books. Person-level actions ride along:
 -- overdue IDP milestones (due before the as-of date, not completed by it) and whether the person
--- has an active mentor.
+-- has an active mentor. Those are null (unknown) when the organisation does not track IDP
+-- milestones, respectively mentor assignments.
 with calendar as (
     select max(month_start) as month, max(as_of_date) as as_of_date
     from {{ ref('int_reporting_calendar') }}
+),
+
+tracking as (
+    select
+        {{ entity_tracked('hris', 'idp_milestones') }} as milestones_tracked,
+        {{ entity_tracked('hris', 'mentor_assignments') }} as mentors_tracked
 ),
 
 recommended as (
@@ -111,13 +118,14 @@ final as (
         g.gap_rank <= rec.gaps as is_weakest,
         case when g.gap_rank <= rec.gaps then b.on_the_job_actions end as on_the_job_actions,
         case when g.gap_rank <= rec.gaps then b.books end as books,
-        ofc.competency_id is not null as has_open_milestone_for_competency,
-        coalesce(o.overdue_milestones, 0) as overdue_milestones,
-        m.employee_id is not null as has_active_mentor,
+        case when t.milestones_tracked then ofc.competency_id is not null end as has_open_milestone_for_competency,
+        case when t.milestones_tracked then coalesce(o.overdue_milestones, 0) end as overdue_milestones,
+        case when t.mentors_tracked then m.employee_id is not null end as has_active_mentor,
         g.readiness_pct,
         g.band
     from gaps as g
     cross join recommended as rec
+    cross join tracking as t
     left join bank as b on b.competency_id = g.competency_id
     left join open_for_competency as ofc on ofc.employee_id = g.employee_id and ofc.competency_id = g.competency_id
     left join overdue as o on o.employee_id = g.employee_id

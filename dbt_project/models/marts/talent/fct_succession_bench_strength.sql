@@ -9,7 +9,9 @@
 -- 'all'), department, region, level = the critical position's leadership level). The ISO/TS
 -- 30433 successor-coverage ratio is nominated successors / critical positions x 100; bench
 -- strength gross counts nominations, net counts each candidate once across the cut's positions.
--- Only qualified successors count (active, not the incumbent), as in fct_succession_coverage.
+-- Only qualified successors count (active, not the incumbent), as in fct_succession_coverage. No
+-- rows when positions are not tracked; every successor figure null (unknown, not 0) when succession
+-- nominations are not tracked (config.tracked_entities).
 with coverage as (
     select * from {{ ref('fct_succession_coverage') }}
 ),
@@ -43,7 +45,8 @@ positions_aggregated as (
         cut_value,
         count(*) as critical_positions,
         count(*) filter (where has_ready_now_successor) as positions_with_ready_now_successor,
-        count(*) filter (where has_emergency_successor) as positions_with_emergency_successor
+        count(*) filter (where has_emergency_successor) as positions_with_emergency_successor,
+        bool_and(has_ready_now_successor is not null) as successors_known
     from position_cuts
     group by quarter, cut, cut_value
 ),
@@ -61,23 +64,30 @@ successors_aggregated as (
     group by quarter, cut, cut_value
 ),
 
+-- known: the successor figures are measured (nominations tracked); null otherwise, never 0
 final as (
     select
         p.quarter,
         p.cut,
         p.cut_value,
         p.critical_positions,
-        p.positions_with_ready_now_successor,
-        100.0 * p.positions_with_ready_now_successor / p.critical_positions as succession_coverage_pct,
-        coalesce(s.bench_strength_gross, 0) as nominated_successors,
-        100.0 * coalesce(s.bench_strength_gross, 0) / p.critical_positions as successor_coverage_ratio,
-        coalesce(s.bench_strength_gross, 0) as bench_strength_gross,
-        coalesce(s.bench_strength_net, 0) as bench_strength_net,
-        100.0 * coalesce(s.bench_strength_net, 0) / p.critical_positions as net_successor_coverage_ratio,
-        coalesce(s.ready_now_bench_gross, 0) as ready_now_bench_gross,
-        coalesce(s.ready_now_bench_net, 0) as ready_now_bench_net,
-        p.positions_with_emergency_successor,
-        100.0 * p.positions_with_emergency_successor / p.critical_positions as emergency_successor_coverage_pct
+        case when p.successors_known then p.positions_with_ready_now_successor end
+            as positions_with_ready_now_successor,
+        case when p.successors_known then 100.0 * p.positions_with_ready_now_successor / p.critical_positions end
+            as succession_coverage_pct,
+        case when p.successors_known then coalesce(s.bench_strength_gross, 0) end as nominated_successors,
+        case when p.successors_known then 100.0 * coalesce(s.bench_strength_gross, 0) / p.critical_positions end
+            as successor_coverage_ratio,
+        case when p.successors_known then coalesce(s.bench_strength_gross, 0) end as bench_strength_gross,
+        case when p.successors_known then coalesce(s.bench_strength_net, 0) end as bench_strength_net,
+        case when p.successors_known then 100.0 * coalesce(s.bench_strength_net, 0) / p.critical_positions end
+            as net_successor_coverage_ratio,
+        case when p.successors_known then coalesce(s.ready_now_bench_gross, 0) end as ready_now_bench_gross,
+        case when p.successors_known then coalesce(s.ready_now_bench_net, 0) end as ready_now_bench_net,
+        case when p.successors_known then p.positions_with_emergency_successor end
+            as positions_with_emergency_successor,
+        case when p.successors_known then 100.0 * p.positions_with_emergency_successor / p.critical_positions end
+            as emergency_successor_coverage_pct
     from positions_aggregated as p
     left join successors_aggregated as s
         on s.quarter = p.quarter

@@ -1,6 +1,8 @@
 -- Succession coverage of critical positions (SPEC sections 4 and 11). Grain: critical position x
 -- quarter; only the as-of quarter exists, built from the current positions and nominations
--- snapshots (HRIS sends no nomination history).
+-- snapshots (HRIS sends no nomination history). No rows when the organisation does not track
+-- positions; when it does not track succession nominations, the successor columns are null
+-- (unknown), never 0 successors and a gap.
 with positions as (
     select * from {{ ref('int_critical_positions_resolved') }}
 ),
@@ -19,6 +21,10 @@ slates as (
     group by position_id
 ),
 
+nominations as (
+    select {{ entity_tracked('hris', 'succession_nominations') }} as tracked
+),
+
 final as (
     select
         p.quarter,
@@ -27,16 +33,17 @@ final as (
         p.region,
         p.leadership_level,
         p.incumbent_employee_id,
-        coalesce(s.ready_now_successors, 0) as ready_now_successors,
-        coalesce(s.total_successors, 0) as total_successors,
-        coalesce(s.ready_now_successors, 0) > 0 as has_ready_now_successor,
-        coalesce(s.emergency_successors, 0) > 0 as has_emergency_successor,
-        coalesce(s.emergency_successors, 0) as emergency_successors,
+        case when n.tracked then coalesce(s.ready_now_successors, 0) end as ready_now_successors,
+        case when n.tracked then coalesce(s.total_successors, 0) end as total_successors,
+        case when n.tracked then coalesce(s.ready_now_successors, 0) > 0 end as has_ready_now_successor,
+        case when n.tracked then coalesce(s.emergency_successors, 0) > 0 end as has_emergency_successor,
+        case when n.tracked then coalesce(s.emergency_successors, 0) end as emergency_successors,
         p.title,
         p.is_vacant,
         p.region_source,
         p.as_of_date
     from positions as p
+    cross join nominations as n
     left join slates as s on s.position_id = p.position_id
 )
 
