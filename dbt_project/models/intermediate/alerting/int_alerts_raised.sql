@@ -37,10 +37,9 @@ category_inputs as (
         string_agg(m.metric_id || coalesce(' from ' || i.entities, ''), ', ' order by m.metric_id) as inputs
     from {{ source('config', 'scorecard_metrics') }} as m
     left join (
-        select id as metric_id, string_agg(system || '.' || entity, ' + ' order by system, entity) as entities
-        from {{ source('config', 'computed_inputs') }}
+        select id as metric_id, replace(inputs, ', ', ' + ') as entities
+        from {{ ref('int_computed_items_tracked') }}
         where kind = 'metric'
-        group by id
     ) as i on i.metric_id = m.metric_id
     group by m.category
 ),
