@@ -88,6 +88,14 @@ def test_escalation_at_48_01_to_the_executives_and_the_sponsor(con, tmp_path):
     assert escalate(con, tmp_path / "outbox", now=lambda: JUST_AFTER + timedelta(hours=1)) == []  # once
 
 
+def test_no_escalation_when_leadership_reviews_are_not_tracked(con, tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "tracked_entities.csv").write_text("system,entity,tracked\nhris,leadership_reviews,false\n")
+    monkeypatch.setenv("LPSS_CONFIG_DIR", str(config))
+    assert escalate(con, tmp_path / "outbox", now=lambda: JUST_AFTER) == []
+
+
 def sensor_result(outbox_dir, now, monkeypatch):
     monkeypatch.setattr(sensors, "_now", lambda: now)
     context = dg.build_sensor_context(resources={"slack": SlackResource(outbox_dir=str(outbox_dir))})

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 import duckdb
 
 from lpss_pipeline.alerting import deliveries as outbox
-from lpss_pipeline.config import alert_rule, config_rows
+from lpss_pipeline.config import alert_rule, config_rows, rule_tracked
 
 DDL = """
 create schema if not exists ops;
@@ -102,8 +102,11 @@ def close_held(con: duckdb.DuckDBPyConnection, now: datetime) -> int:
 
 
 def escalate_overdue(con: duckdb.DuckDBPyConnection, now: datetime, hours: float) -> list[str]:
-    """Escalate every open case past its deadline; returns the escalated intervention alert keys."""
+    """Escalate every open case past its deadline; returns the escalated intervention alert keys. Not
+    when the organisation does not track leadership reviews: a held review could never be seen."""
     con.execute(DDL)
+    if not rule_tracked("review_overdue"):
+        return []
     close_held(con, now)
     cases = con.execute(
         "select alert_key, subject_employee_id, period, sent_at from ops.review_cases where status = 'open'"

@@ -16,7 +16,7 @@ from lpss_pipeline.config.files import ConfigError
 from lpss_pipeline.config.folder import DEFAULTS_DIR, config_path, effective_rows
 from lpss_pipeline.settings import load_settings
 
-__all__ = ["DEFAULTS_DIR", "ConfigError", "config_path", "config_rows", "tracked_entities"]
+__all__ = ["DEFAULTS_DIR", "ConfigError", "config_path", "config_rows", "rule_tracked", "tracked_entities"]
 
 
 def config_rows(name: str, config_dir: Path | None = None) -> tuple[dict[str, str], ...]:
@@ -39,6 +39,14 @@ def tracked_entities(system: str, config_dir: Path | None = None) -> frozenset[s
         if row["system"] == system and row["tracked"] == "false"
     }
     return frozenset(e.name for e in entities_of(system) if e.name not in untracked)
+
+
+def rule_tracked(rule_id: str, config_dir: Path | None = None) -> bool:
+    """Whether every entity an alert rule is computed from is tracked (a rule over untracked data is
+    never raised; config/inputs.py)."""
+    from lpss_pipeline.config.inputs import ALERT_RULES
+
+    return all(e in tracked_entities(s, config_dir) for s, e in ALERT_RULES.get(rule_id, ()))
 
 
 def channel(role: str) -> str:
