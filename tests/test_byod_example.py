@@ -73,7 +73,9 @@ def test_the_fixed_mapping_would_load_and_then_loads_and_publishes(home):
     use_mapping(home, draft=False)
     check = lpss(home, "check", str(home / BATCH))
     assert check.returncode == 0, check.stdout + check.stderr
-    assert "Would load: mapping, contract and integrity checks passed (2 warnings)." in flat(check)
+    out = flat(check)
+    assert "Would load: mapping, contract and integrity checks passed (5 warnings)." in out
+    assert "1 row(s) dated after the last day of employment" in out  # a review after 1010 left
 
     run = lpss(home, "run")
     assert run.returncode == 0, run.stdout + run.stderr
@@ -100,3 +102,35 @@ def test_the_fixed_mapping_would_load_and_then_loads_and_publishes(home):
             "SELECT count(engagement_score) FROM marts.fct_leader_scorecards WHERE month = DATE '2026-11-01'"
         ).fetchall()
         assert engagement > 0
+
+
+def test_with_its_configuration_acme_gets_complete_scorecards_and_says_what_it_does_not_track(home):
+    """README: Acme's configuration folder (docs/byod/config) tracks what it exports and scores
+    performance and engagement at 50/50."""
+    for path in (EXAMPLE / "config").glob("*.csv"):
+        shutil.copyfile(path, home / "config" / path.name)
+    run = lpss(home, "run")
+    assert run.returncode == 0, run.stdout + run.stderr
+    with duckdb.connect(str(home / "published" / "lpss_marts.duckdb"), read_only=True) as con:
+        bands = dict(
+            con.execute(
+                "SELECT band, count(*) FROM marts.fct_leader_scorecards "
+                "WHERE month = DATE '2026-11-01' GROUP BY 1"
+            ).fetchall()
+        )
+        assert bands == {"on_track": 6, "needs_development": 4, "intervention": 2, "insufficient_data": 2}
+        kpis = {
+            k: (s, v)
+            for k, s, v in con.execute(
+                "SELECT kpi_id, status, round(value, 1) FROM marts.fct_kpis WHERE cut = 'organisation'"
+            ).fetchall()
+        }
+        assert kpis["leadership_effectiveness_score"][0] == "ok"
+        assert kpis["leadership_effectiveness_score"][1] == pytest.approx(81.25, abs=0.051)
+        assert kpis["succession_coverage"] == ("ok", 42.9)
+        for untracked in ("development_path_completion", "mentorship_engagement", "time_to_promotion"):
+            assert kpis[untracked] == ("not_tracked", None)
+        rules = {r for (r,) in con.execute("SELECT DISTINCT rule_id FROM marts.fct_alerts").fetchall()}
+        assert rules == {"intervention", "missing_data", "succession_gap"}
+    history = lpss(home, "config", "history")
+    assert "scorecard_categories" in flat(history) and "tracked_entities" in flat(history)

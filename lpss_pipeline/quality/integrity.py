@@ -134,8 +134,12 @@ def in_vendor_terms(con: duckdb.DuckDBPyConnection, batch: BatchRef, e: Entity, 
     ).fetchone()
     if vendor_file is None:
         return f
-    shown = ", ".join(x.split(",")[0] for x in lines if x)
-    message = f"{f.message} (vendor file {vendor_file}, line{'s' if ',' in shown else ''} {shown})"
+    first_lines = [x.split(",")[0] for x in lines if x]
+    shown = ", ".join(x for x in first_lines if x.isdigit())
+    added = len(first_lines) - len(shown.split(", ") if shown else [])
+    where = [f"line{'s' if ',' in shown else ''} {shown}"] if shown else []
+    where += [f"{added} row(s) the mapping added as placeholders"] if added else []
+    message = f"{f.message} (vendor file {vendor_file}, {'; '.join(where)})"
     return Finding(f.file, message, f.column, f.rows, f.affected, f.check, f.blocking)
 
 
