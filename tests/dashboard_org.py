@@ -21,6 +21,7 @@ from lpss_pipeline.dashboard.app import create_app
 from lpss_pipeline.dashboard.demo_accounts import create_demo_accounts
 from lpss_pipeline.runner import run_job
 from lpss_pipeline.settings import Settings
+from lpss_pipeline.synthetic.access_roles import write_demo_access_roles
 from lpss_pipeline.synthetic.generate import generate_history
 from tests.homes import settings_for, use
 
@@ -56,9 +57,11 @@ def build_org(tmp_path_factory) -> Org:
     settings = use(mp, settings_for(tmp_path_factory.mktemp("dashboard_home")))
     mp.delenv("LPSS_SSO_HEADER", raising=False)
     settings.ensure()
-    generate_history(
+    written = generate_history(
         settings.landing_dir, settings.truth_dir, employees=200, months=14, as_of=date(2026, 6, 15), seed=11
     )
+    (hris,) = [p for p in written if p.parent.name == "hris"]
+    write_demo_access_roles(hris, settings.config_dir)  # the HR admins, as `lpss demo` names them
     outcome = run_job(settings, "scorecard_job", instance=dg.DagsterInstance.ephemeral())
     assert outcome.success, outcome.failures
     users = {
@@ -102,8 +105,9 @@ def give_every_person_month_a_prediction(published: Path) -> None:
 
 
 def org_wide_people(org: Org) -> set[str]:
-    """Executives (active level 4, or named executive) and HR admins, from the HRIS and the seed."""
-    named = {r["employee_id"] for r in config_rows("access_roles") if r["role"] in {"hr_admin", "executive"}}
+    """Executives (active level 4, or named executive) and HR admins, from the HRIS and access_roles."""
+    roles = config_rows("access_roles", org.settings.config_dir)
+    named = {r["employee_id"] for r in roles if r["role"] in {"hr_admin", "executive"}}
     active = org.published("select employee_id, leadership_level from marts.dim_leaders where is_active")
     return {e for e, level in active if level == 4 or e in named}
 
