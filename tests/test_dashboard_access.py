@@ -35,7 +35,16 @@ def facts(org):
     ):
         mentees.setdefault(mentor, set()).add(mentee)
     scored = {e for (e,) in org.published("select distinct employee_id from marts.fct_leader_scorecards")}
-    return {"people": people, "mentees": mentees, "org_wide": org_wide_people(org), "scored": scored}
+    predicted = {
+        e for (e,) in org.published("select distinct employee_id from marts.fct_promotion_readiness")
+    }
+    return {
+        "people": people,
+        "mentees": mentees,
+        "org_wide": org_wide_people(org),
+        "scored": scored,
+        "predicted": predicted,
+    }
 
 
 def may_see_scorecard(facts, viewer: str, subject: str) -> bool:
@@ -131,9 +140,13 @@ def test_predictions_are_for_executives_and_hr_and_never_about_oneself(org, fact
     client, viewer = clients[role], org.users[role]["employee_id"]
     own = client.get(f"/api/v1/scorecards/{viewer}").json()
     assert own["prediction"] is None
-    report = probes(facts, viewer).get("report")
-    if report:
-        prediction = client.get(f"/api/v1/scorecards/{report}").json()["prediction"]
+    # a report with a prediction, else (org-wide viewers) anyone else with one
+    predicted = sorted(facts["predicted"] - {viewer})
+    people = facts["people"]
+    report = next((e for e in predicted if people[e]["manager"] == viewer and people[e]["active"]), None)
+    subject = report or (predicted[0] if viewer in facts["org_wide"] else None)
+    if subject:
+        prediction = client.get(f"/api/v1/scorecards/{subject}").json()["prediction"]
         assert (prediction is not None) == (viewer in facts["org_wide"]), role
     bench = client.get("/api/v1/bench").json()
     candidates = {c["employee_id"] for c in bench["candidates"]}
