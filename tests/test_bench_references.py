@@ -3,7 +3,8 @@
 A small organisation (two batches per system, so later corrections and snapshots are in play) runs
 through the real pipeline once; then the hand-written SQL script and the pandas version each rebuild
 the leader scorecards, succession coverage and KPIs from raw.* and config.*, and every column of the
-marts must come out the same, row for row. A batch quarantined after loading must change nothing.
+marts must come out the same, row for row. A batch quarantined after loading must change nothing;
+entities the organisation stops tracking must change the references as they change the marts.
 """
 
 from __future__ import annotations
@@ -21,12 +22,14 @@ from dagster_dbt import build_dbt_asset_selection
 
 from lpss_pipeline.assets.dbt import dbt_assets_defs
 from lpss_pipeline.bench.references import OUTPUTS, SCHEMA, run_pandas_reference, run_sql_reference
+from lpss_pipeline.bench.runner import _dbt_transform
 from lpss_pipeline.runner import QUIET_LOGS
 from lpss_pipeline.settings import Settings
 from lpss_pipeline.synthetic.generate import generate_history, generate_next_month
 from tests.homes import settings_for, use
 
 INGESTION = dg.AssetSelection.groups("ingestion")
+CONFIGURATION = dg.AssetSelection.groups("configuration")
 GRAIN = {
     "leader_scorecards": ["employee_id", "month"],
     "succession_coverage": ["quarter", "position_id"],
@@ -35,15 +38,16 @@ GRAIN = {
 
 
 def build_reference_marts(settings: Settings) -> None:
-    """Ingest (with the raw checks) and dbt-build the marts the references reproduce and everything
-    upstream of them, as `lpss bench` times it: not the whole scorecard_job, which takes twice as long.
-    dbt's tests stay out: a subset's relationship tests reach models the subset does not build."""
+    """Ingest (with the raw checks), write the configuration (config.*, which dbt reads as a source) and
+    dbt-build the marts the references reproduce and everything upstream of them, as `lpss bench` times
+    it: not the whole scorecard_job, which takes twice as long. dbt's tests stay out: a subset's
+    relationship tests reach models the subset does not build."""
     from lpss_pipeline.definitions import build_defs  # after ensure(): the instance reads DAGSTER_HOME
 
     defs = build_defs(settings)
     marts = " ".join(f"+{mart}" for mart in OUTPUTS.values())
     dbt = [build_dbt_asset_selection([d], dbt_select=marts) for d in dbt_assets_defs]
-    selection = reduce(operator.or_, dbt).without_checks() | INGESTION
+    selection = reduce(operator.or_, dbt).without_checks() | INGESTION | CONFIGURATION
     job = dg.define_asset_job("bench_reference_marts", selection=selection)
     job = dg.Definitions(
         assets=defs.assets, asset_checks=defs.asset_checks, resources=defs.resources, jobs=[job]
@@ -145,6 +149,7 @@ def test_the_org_exercises_what_the_references_compute(con, marts):
     assert marts["succession_coverage"]["ready_now_successors"].sum() > 0
     cuts = {"organisation", "department", "region", "level"}
     assert marts["kpis"]["kpi_id"].nunique() >= 8 and set(marts["kpis"]["cut"]) == cuts
+    assert set(marts["kpis"]["status"]) == {"ok", "insufficient_data"}  # a reported period with no value
 
 
 def test_a_batch_quarantined_after_loading_changes_nothing(warehouse, con, marts, tmp_path):
@@ -176,3 +181,30 @@ def test_a_batch_quarantined_after_loading_changes_nothing(warehouse, con, marts
     for outputs in results:
         for name in OUTPUTS:
             assert_same(outputs[name], marts[name], name)
+
+
+def test_entities_no_longer_tracked_change_the_references_as_they_change_the_marts(warehouse, con, tmp_path):
+    """The organisation stops tracking succession nominations, readiness assessments and IDP milestones
+    (none read by a configured scorecard metric) and dbt rebuilds the marts as `lpss bench` does: the
+    successor figures become unknown and the KPIs over them not_tracked, in both references too."""
+    con.execute("checkpoint")
+    settings = settings_for(tmp_path)
+    shutil.copy(warehouse, settings.warehouse_path)
+    with duckdb.connect(str(settings.warehouse_path)) as copy:
+        copy.execute(
+            "update config.tracked_entities set tracked = false where system = 'hris'"
+            " and entity in ('succession_nominations', 'readiness_assessments', 'idp_milestones')"
+        )
+    _dbt_transform(settings)
+    with duckdb.connect(str(settings.warehouse_path)) as copy:
+        rebuilt = {name: copy.execute(f"select * from marts.{mart}").df() for name, mart in OUTPUTS.items()}
+        results = [sql_outputs(copy), run_pandas_reference(copy)]
+    assert rebuilt["succession_coverage"]["total_successors"].isna().all()
+    kpis = rebuilt["kpis"]
+    assert set(kpis.loc[kpis["status"] == "not_tracked", "kpi_id"]) >= {
+        "succession_coverage",
+        "time_to_promotion",
+    }
+    for outputs in results:
+        for name in OUTPUTS:
+            assert_same(outputs[name], rebuilt[name], name)

@@ -157,6 +157,7 @@ window w as (partition by s.employee_id order by s.month);
 
 -- Succession coverage (SPEC sections 4 and 7): critical positions of the as-of quarter; incumbents
 -- and successors count only while active (hired on or before, not terminated on or before, as-of).
+-- No positions when positions are not tracked; successor figures null when nominations are not.
 create or replace temp table active_people as
 select e.employee_id, e.region
 from employees as e, (select any_value(as_of_date) as as_of_date from calendar) as c
@@ -176,7 +177,7 @@ with critical as (
     left join departments as d on d.department_id = p.department_id
     left join active_people as head on head.employee_id = d.head_employee_id
     left join active_people as sponsor on sponsor.employee_id = d.executive_sponsor_id
-    where p.is_critical
+    where p.is_critical and tracked('hris', 'positions')
 ),
 slates as (
     select n.position_id,
@@ -187,13 +188,19 @@ slates as (
     inner join active_people as a on a.employee_id = n.candidate_employee_id
     where n.candidate_employee_id is distinct from p.listed_incumbent
     group by n.position_id
+),
+known as (  -- with nominations untracked a position's slate is unknown, not empty
+    select p.*, case when tracked('hris', 'succession_nominations') then coalesce(s.ready_now, 0) end
+            as ready_now,
+        case when tracked('hris', 'succession_nominations') then coalesce(s.total, 0) end as total,
+        case when tracked('hris', 'succession_nominations') then coalesce(s.emergency, 0) end as emergency
+    from critical as p left join slates as s on s.position_id = p.position_id
 )
-select p.quarter, p.position_id, p.department_id, p.region, p.leadership_level, p.incumbent_employee_id,
-    coalesce(s.ready_now, 0) as ready_now_successors, coalesce(s.total, 0) as total_successors,
-    coalesce(s.ready_now, 0) > 0 as has_ready_now_successor,
-    coalesce(s.emergency, 0) > 0 as has_emergency_successor, coalesce(s.emergency, 0) as emergency_successors,
-    p.title, p.is_vacant, p.region_source, p.as_of_date
-from critical as p left join slates as s on s.position_id = p.position_id;
+select quarter, position_id, department_id, region, leadership_level, incumbent_employee_id,
+    ready_now as ready_now_successors, total as total_successors,
+    ready_now > 0 as has_ready_now_successor, emergency > 0 as has_emergency_successor,
+    emergency as emergency_successors, title, is_vacant, region_source, as_of_date
+from known;
 
 -- KPI observations (SPEC section 4): one row per thing counted, with its period and cut attributes.
 -- A person is cut by the department, region and level of the period's person-month, else current.
@@ -269,7 +276,7 @@ select 'leadership_effectiveness_score' as kpi_id, month as period_start, depart
 from bench_ref.leader_scorecards where is_complete
 union all select 'early_warning_leaders', month, department_id, region, leadership_level,
     case when band = 'intervention' then 1.0 else 0.0 end, 1.0, null
-from bench_ref.leader_scorecards
+from bench_ref.leader_scorecards where is_complete  -- an incomplete scorecard measured nobody
 union all select o.kpi_id, o.period_start, coalesce(pm.department_id, e.department_id),
     coalesce(pm.region, e.region),
     coalesce(pm.leadership_level, e.leadership_level), o.numerator, o.denominator, null
@@ -293,9 +300,48 @@ union all select 'emergency_successor_coverage', quarter, department_id, region,
 from coverage;
 
 -- Each KPI per period for the organisation and cut by department, region and level, valued as its
--- definition says (mean, percentage or count) and compared with its target.
+-- definition says (mean, percentage or count) and compared with its target. Every configured KPI has
+-- an organisation row for each period it reports, measured or not; status says not_tracked (it reads an
+-- entity the organisation does not track: its observations are ignored), insufficient_data (nothing
+-- measured: no observation, or nothing to divide by) or ok, and only ok rows carry a value and verdict.
 create or replace table bench_ref.kpis as
-with aggregated as (
+with definitions as (
+    select *, case cadence when 'monthly' then 'month' when 'quarterly' then 'quarter' else 'year' end
+            as period_unit,
+        case cadence when 'monthly' then 1 when 'quarterly' then 3 else 12 end as period_months
+    from config.kpi_definitions
+),
+tracking as (  -- per KPI, the entities it reads that are not tracked (config.computed_inputs)
+    select i.id as kpi_id,
+        string_agg(i.system || '.' || i.entity, ', ' order by i.system, i.entity)
+            filter (where not tracked(i.system, i.entity)) as untracked_inputs
+    from config.computed_inputs as i where i.kind = 'kpi' group by i.id
+),
+-- the periods each KPI reports: those of its cadence the calendar touches; promotion readiness accuracy
+-- only once its cohort window has closed, the succession KPIs only the as-of period (current snapshots)
+reported as (
+    select distinct kpi_id, period_start, 'organisation' as cut, 'all' as cut_value
+    from (
+        select d.kpi_id, cast(date_trunc(d.period_unit, c.month_start) as date) as period_start,
+            d.period_months, c.as_of_date,
+            cast(date_trunc(d.period_unit, c.as_of_date) as date) as as_of_start
+        from definitions as d, calendar as c
+    ), params as p
+    where case
+        when kpi_id = 'promotion_readiness_accuracy'
+            then period_start + to_months(period_months + p.window_months) <= as_of_date + interval 1 day
+        when kpi_id in ('succession_coverage', 'successor_coverage_ratio', 'emergency_successor_coverage')
+            then period_start = as_of_start
+        else true
+    end
+),
+tracked_observations as (  -- in the period of the KPI's cadence
+    select o.* replace (cast(date_trunc(d.period_unit, o.period_start) as date) as period_start)
+    from observations as o inner join definitions as d on d.kpi_id = o.kpi_id
+    left join tracking as t on t.kpi_id = o.kpi_id
+    where t.untracked_inputs is null
+),
+aggregated as (
     select kpi_id, period_start,
         case when grouping(department_id) = 0 then 'department' when grouping(region) = 0 then 'region'
             when grouping(leadership_level) = 0 then 'level' else 'organisation' end as cut,
@@ -304,27 +350,41 @@ with aggregated as (
         end as cut_value,
         sum(numerator) as numerator, sum(denominator) as denominator, count(*) as population,
         avg(row_target) as row_target
-    from observations
+    from tracked_observations
     group by grouping sets ((kpi_id, period_start), (kpi_id, period_start, department_id),
         (kpi_id, period_start, region), (kpi_id, period_start, leadership_level))
 ),
+measured_or_reported as (
+    select coalesce(a.kpi_id, r.kpi_id) as kpi_id, coalesce(a.period_start, r.period_start) as period_start,
+        coalesce(a.cut, r.cut) as cut, coalesce(a.cut_value, r.cut_value) as cut_value, a.numerator,
+        a.denominator, coalesce(a.population, 0) as population, a.row_target
+    from aggregated as a full outer join reported as r on r.kpi_id = a.kpi_id
+        and r.period_start = a.period_start and r.cut = a.cut and r.cut_value = a.cut_value
+),
 valued as (
-    select a.period_start, d.cadence, a.kpi_id, a.cut, a.cut_value,
+    select m.period_start, d.cadence, m.kpi_id, m.cut, m.cut_value,
         case d.aggregation
-            when 'mean' then a.numerator / nullif(a.denominator, 0)
-            when 'ratio_pct' then 100 * a.numerator / nullif(a.denominator, 0)
-            when 'count' then a.numerator
-        end as value,
-        coalesce(d.target, a.row_target) as target, d.comparison, d.unit, a.numerator, a.denominator,
-        a.population
-    from aggregated as a inner join config.kpi_definitions as d on d.kpi_id = a.kpi_id
-    where a.cut_value is not null
+            when 'mean' then m.numerator / nullif(m.denominator, 0)
+            when 'ratio_pct' then 100 * m.numerator / nullif(m.denominator, 0)
+            when 'count' then m.numerator
+        end as measured,
+        coalesce(d.target, m.row_target) as target, d.comparison, d.unit, m.numerator, m.denominator,
+        m.population, t.untracked_inputs
+    from measured_or_reported as m inner join definitions as d on d.kpi_id = m.kpi_id
+    left join tracking as t on t.kpi_id = m.kpi_id
+    where m.cut_value is not null
+),
+statused as (
+    select *, case when untracked_inputs is not null then 'not_tracked'
+            when population = 0 or measured is null then 'insufficient_data' else 'ok' end as status
+    from valued
 )
-select period_start, cadence, kpi_id, cut, cut_value, value, target,
-    case when value is null or target is null then null when comparison = '>=' then value >= target
-        else value <= target end as meets_target,
-    unit, numerator, denominator, population
-from valued;
+select period_start, cadence, kpi_id, cut, cut_value, case when status = 'ok' then measured end as value,
+    target,
+    case when status <> 'ok' or target is null then null when comparison = '>=' then measured >= target
+        else measured <= target end as meets_target,
+    unit, numerator, denominator, population, status, untracked_inputs
+from statused;
 
 -- The working tables go now rather than at disconnect, so a long-lived connection stays clean.
 drop table temp.employees; drop table temp.departments; drop table temp.positions;
@@ -334,4 +394,4 @@ drop table temp.sessions; drop table temp.ratings; drop table temp.readiness; dr
 drop table temp.team_revenue; drop table temp.params; drop table temp.calendar; drop table temp.person_months;
 drop table temp.leader_months; drop table temp.measured; drop table temp.scorecards;
 drop table temp.active_people; drop table temp.observations; drop macro table temp.event_rows;
-drop macro table temp.snapshot_rows; drop macro table temp.good_rows;
+drop macro table temp.snapshot_rows; drop macro table temp.good_rows; drop macro temp.tracked;

@@ -17,7 +17,15 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
-from .reference_pandas_kpis import OBSERVATION, coverage_observations, kpi_values, scorecard_observations
+from .reference_pandas_kpis import (
+    OBSERVATION,
+    coverage_observations,
+    kpi_values,
+    period_start,
+    reported_periods,
+    scorecard_observations,
+    untracked_entities,
+)
 
 EMP = "employee_id"
 KEYS = [EMP, "month"]
@@ -38,10 +46,6 @@ def months(dates: pd.Series, n: int) -> pd.Series:
     return dates + pd.DateOffset(months=n)
 
 
-def period_start(dates: pd.Series, freq: str) -> pd.Series:
-    return dates.dt.to_period(freq).dt.to_timestamp().astype("datetime64[ns]")
-
-
 def true(mask: pd.Series) -> pd.Series:
     """A SQL where clause: null counts as false."""
     return mask.astype("boolean").fillna(False).astype(bool)
@@ -57,7 +61,10 @@ def compute(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     org = Org(t)
     scorecards, coverage = org.scorecards(), org.coverage()
     observations = [scorecard_observations(scorecards), org.personal_observations(), org.promotion_times()]
-    kpis = kpi_values(t["kpi_definitions"], pd.concat([*observations, coverage_observations(coverage)]))
+    observations = pd.concat([*observations, coverage_observations(coverage)])
+    window = org.params["promotion_window_months"]
+    periods = reported_periods(t["kpi_definitions"], org.calendar["month_start"], org.as_of, window)
+    kpis = kpi_values(t, observations, periods)
     return {"leader_scorecards": scorecards, "succession_coverage": coverage, "kpis": kpis}
 
 
@@ -223,13 +230,15 @@ class Org:
         return s.assign(level_name=s["leadership_level"].map(names["level_name"]))[SCORECARD_COLUMNS]
 
     def coverage(self) -> pd.DataFrame:
-        """Critical position x as-of quarter (SPEC 4, 7): incumbents and successors count while active."""
-        e, as_of = self.employees, self.as_of
+        """Critical position x as-of quarter (SPEC 4, 7): incumbents and successors count while active.
+        No positions when positions are not tracked; successor figures null when nominations are not."""
+        e, as_of, untracked = self.employees, self.as_of, untracked_entities(self.t)
         stays = e["termination_date"].isna() | (e["termination_date"] > as_of)
         active = e[(e["hire_date"] <= as_of) & stays]
         region = active.dropna(subset=[EMP]).set_index(EMP)["region"]
         departments = self.t["departments"].dropna(subset=["department_id"]).set_index("department_id")
-        p = self.t["positions"][true(self.t["positions"]["is_critical"])].copy()
+        positions = self.t["positions"]
+        p = positions[true(positions["is_critical"]) & ("hris.positions" not in untracked)].copy()
         p["quarter"], p["as_of_date"] = as_of.to_period("Q").to_timestamp(), as_of
         listed = p["incumbent_employee_id"]
         regions = [  # the incumbent's region, else the department head's, else the executive sponsor's
@@ -250,7 +259,8 @@ class Org:
         names = ["ready_now_successors", "total_successors", "emergency_successors"]
         counts = pd.concat(counts, axis=1, keys=names)
         p = p.join(counts, on="position_id")
-        p[counts.columns] = p[counts.columns].fillna(0).astype(int)
+        known = pd.Series("hris.succession_nominations" not in untracked, index=p.index)
+        p[names] = p[names].fillna(0).astype("Int64").where(known, axis=0)  # else unknown, not empty
         p["has_ready_now_successor"] = p["ready_now_successors"] > 0
         p["has_emergency_successor"] = p["emergency_successors"] > 0
         return p[COVERAGE_COLUMNS].reset_index(drop=True)

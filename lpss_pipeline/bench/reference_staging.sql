@@ -21,6 +21,12 @@ create or replace temp macro event_rows(sys, entity, key) as table
     select * from good_rows(sys, entity)
     qualify row_number() over (partition by key order by _batch_id desc, _source_row desc) = 1;
 
+-- Whether the organisation tracks an export entity (config.tracked_entities): true unless a row says
+-- tracked = false. What is computed from an untracked entity is unknown, never 0 (SPEC section 1).
+create or replace temp macro tracked(sys, ent) as coalesce((
+    select bool_and(tracked) from config.tracked_entities where system = sys and entity = ent
+), true);
+
 create or replace temp table employees as
 select *, lower(trim(email)) as email_normalized from snapshot_rows('employees');
 create or replace temp table departments as from snapshot_rows('departments');

@@ -32,7 +32,7 @@ HRIS_READ = (
 USED = (*(("hris", name) for name in HRIS_READ), ("crm", "team_revenue"))
 """The raw entities the references read; their kinds and natural keys come from the contract."""
 CONFIG = ["lpss_parameters", "scorecard_metrics", "scorecard_categories", "score_bands", "kpi_definitions"]
-CONFIG += ["leadership_levels"]
+CONFIG += ["leadership_levels", "tracked_entities", "computed_inputs"]
 
 
 def run_sql_reference(con: duckdb.DuckDBPyConnection) -> None:
