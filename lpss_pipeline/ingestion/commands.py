@@ -38,8 +38,9 @@ COLOURS = {
 
 
 def _vendor_states(settings: Settings, states: dict[tuple[str, str], BatchState]) -> None:
-    """Vendor batches under ``landing/<source>/``: ``mapped`` (into which contract batch), or
-    ``pending`` when not handled yet; a refused one is in the ledger as quarantined already."""
+    """Vendor batches under ``landing/<source>/``: ``mapped`` (into which contract batch),
+    ``unchanged`` (a repeat of the delivery loaded last), or ``pending`` when not handled yet; a
+    refused one is in the ledger as quarantined already."""
     from lpss_pipeline.mapping.batches import handled, receipt_path, vendor_batches
     from lpss_pipeline.mapping.spec import MappingError, active_sources, load_mapping
 
@@ -54,19 +55,13 @@ def _vendor_states(settings: Settings, states: dict[tuple[str, str], BatchState]
                 states[key] = BatchState(vendor.source, vendor.batch_id, "pending", note="not mapped yet")
                 continue
             receipt = json.loads(receipt_path(settings.receipts_dir, vendor).read_text())
-            if receipt["status"] == "mapped":
+            notes = {
+                "mapped": f"into {mapping.system}/{receipt['contract_batch']}",
+                "unchanged": f"a repeat of the delivery loaded as {mapping.system}/{receipt.get('same_as')}",
+            }
+            if receipt["status"] in notes:
                 states[key] = BatchState(
-                    vendor.source,
-                    vendor.batch_id,
-                    "mapped",
-                    note=f"into {mapping.system}/{receipt['contract_batch']}",
-                )
-            elif receipt["status"] == "unchanged":
-                states[key] = BatchState(
-                    vendor.source,
-                    vendor.batch_id,
-                    "unchanged",
-                    note=f"the same files as the delivery loaded as {mapping.system}/{receipt['same_as']}",
+                    vendor.source, vendor.batch_id, receipt["status"], note=notes[receipt["status"]]
                 )
 
 
