@@ -165,7 +165,8 @@ def test_a_parameter_left_out_keeps_its_default(tmp_path):
 
 
 def test_an_entity_another_tracked_entity_refers_to_stays_tracked(tmp_path):
-    write(tmp_path / "tracked_entities.csv", [["system", "entity", "tracked"], ["hris", "positions", "false"]])
+    rows = [["system", "entity", "tracked"], ["hris", "positions", "false"]]
+    write(tmp_path / "tracked_entities.csv", rows)
     assert problems_of(tmp_path) == [
         "tracked_entities.csv row 2, column tracked: hris.positions is referred to by hris.promotions, "
         "hris.succession_nominations, which the organisation tracks; untrack those too or track it"

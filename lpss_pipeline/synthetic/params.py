@@ -1,10 +1,10 @@
 """The generator's own simulation parameters, kept in one place.
 
 These numbers shape the demo organisation (spans, turnover, how noisy metrics are). They are not
-business configuration: scorecard weights, floors, targets and thresholds live in the configuration (lpss_pipeline/config/defaults)
-and are never read here. The metric levels below were tuned so that, scored with the default
-SPEC section 3 configuration, leaders' composites centre in the 70s with enough spread that
-leaders cross the 70 and 85 band boundaries from month to month.
+business configuration: scorecard weights, floors, targets and thresholds live in the configuration
+(lpss_pipeline/config/defaults) and are never read here. The metric levels below were tuned so
+that, scored with the default SPEC section 3 configuration, leaders' composites centre in the 70s
+with enough spread that leaders cross the 70 and 85 band boundaries from month to month.
 """
 
 from __future__ import annotations
