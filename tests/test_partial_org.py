@@ -22,9 +22,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from fastapi.testclient import TestClient
 
 from lpss_pipeline.config.inputs import ALERT_RULES, KPIS
 from lpss_pipeline.contract import SYSTEMS, entities_of
+from lpss_pipeline.dashboard import accounts, store
+from lpss_pipeline.dashboard.app import create_app
 from lpss_pipeline.runner import run_job
 from lpss_pipeline.settings import Settings
 from lpss_pipeline.synthetic.access_roles import write_demo_access_roles
@@ -213,3 +216,24 @@ def test_bench_ranks_only_candidates_whose_readiness_is_known(home):
         home, "select count(*) from marts.fct_leadership_bench where idp_milestones_due is not null"
     )
     assert milestones_as_zero == 0, "IDP progress is unknown, not 0, when milestones are untracked"
+
+
+def test_the_dashboard_says_not_tracked_on_the_real_marts(home, monkeypatch):
+    """The CEO's department page over this organisation's published marts: the untracked KPIs read
+    "not tracked", never a number or a 0%."""
+    use(monkeypatch, home)
+    [(ceo, department)] = published(
+        home,
+        "SELECT employee_id, department_id FROM marts.dim_leaders WHERE manager_id IS NULL AND is_active",
+    )
+    with store.connect(home.dashboard_store_path) as con:
+        accounts.set_account(con, "ceo", ceo, "a long test password")
+    client = TestClient(create_app(home))
+    client.post("/login", data={"username": "ceo", "password": "a long test password"})
+    page = client.get(f"/departments/{department}")
+    assert page.status_code == 200
+    assert page.text.count("not tracked") >= 4 and "0.0%" not in page.text
+    api = client.get(f"/api/v1/departments/{department}").json()
+    status = {k["kpi_id"]: (k["status"], k["value"]) for k in api["kpis"]}
+    assert status["development_path_completion"] == ("not_tracked", None)
+    assert status["leadership_effectiveness_score"][0] == "ok"
