@@ -17,9 +17,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from typer.testing import CliRunner
 
 from lpss_pipeline.alerting.deliveries import pending_summary, planned_for
 from lpss_pipeline.alerting.state import read_state
+from lpss_pipeline.cli import app
 from lpss_pipeline.config import channel
 from lpss_pipeline.contract import MANIFEST_NAME
 from lpss_pipeline.ingestion.landing import file_sha256
@@ -157,3 +159,40 @@ def test_after_a_quarantine_a_fixed_batch_flows_normally(base, tmp_path, monkeyp
     with duckdb.connect(str(settings.published_path), read_only=True) as con:
         latest = con.execute("SELECT max(month) FROM marts.fct_leader_scorecards").fetchone()[0]
     assert latest == date.fromisoformat(f"{fixed_id[:7]}-01"), "the fixed month reached the marts"
+
+
+def marts_digest(published: Path) -> dict[str, list[tuple]]:
+    """The scorecards, KPIs and succession coverage as rows, sorted; floats to 9 places (a sum's last
+    bits depend on the order DuckDB's threads add in)."""
+
+    def rounded(row: tuple) -> tuple:
+        return tuple(round(v, 9) if isinstance(v, float) else v for v in row)
+
+    with duckdb.connect(str(published), read_only=True) as con:
+        return {
+            table: sorted(
+                (rounded(r) for r in con.execute(f"SELECT * FROM marts.{table}").fetchall()), key=repr
+            )
+            for table in ("fct_leader_scorecards", "fct_kpis", "fct_succession_coverage")
+        }
+
+
+def test_a_retired_batch_leaves_the_marts_as_if_it_had_never_loaded(base, tmp_path, monkeypatch):
+    settings, batch_dir = land(base, tmp_path, "hris")
+    use(monkeypatch, settings)
+    before = marts_digest(settings.published_path)
+    assert run(settings).success
+    assert marts_digest(settings.published_path) != before, "the new month changed the marts"
+
+    retired = CliRunner().invoke(
+        app, ["batches", "retire", batch_dir.name, "--reason", "sent from the test tenant"]
+    )
+    assert retired.exit_code == 0, retired.output
+    assert run(settings).success
+    after = marts_digest(settings.published_path)
+    for table, rows in before.items():
+        differing = set(rows) ^ set(after[table])
+        assert not differing, (table, sorted(differing, key=repr)[:4])
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        kept = con.execute("SELECT count(*) FROM raw.hris__employees WHERE _batch_id = ?", [batch_dir.name])
+        assert kept.fetchone()[0] > 0, "raw keeps the retired batch's rows"
