@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from lpss_pipeline.dashboard import accounts, charts, store
 from lpss_pipeline.dashboard.app import create_app
-from tests.homes import settings_for
+from tests.homes import settings_for, use
 
 UNTRACKED = (
     "positions",
@@ -209,9 +209,8 @@ def home(tmp_path_factory):
     import duckdb
 
     mp = pytest.MonkeyPatch()
-    settings = settings_for(tmp_path_factory.mktemp("partial_dashboard"))
-    settings.ensure()
-    mp.setenv("LPSS_HOME", str(settings.home))  # the dashboard reads the configuration from here
+    # the dashboard reads the configuration from LPSS_HOME; set through mp, so that undo restores it
+    settings = use(mp, settings_for(tmp_path_factory.mktemp("partial_dashboard"))).ensure()
     mp.delenv("LPSS_CONFIG_DIR", raising=False)
     mp.delenv("LPSS_SSO_HEADER", raising=False)
     write_configuration(settings.config_dir)
