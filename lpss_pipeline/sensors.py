@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 
 from lpss_pipeline.alerting.dispatch import utc_now
+from lpss_pipeline.alerting.messages import escape
 from lpss_pipeline.alerting.reviews import is_overdue
 from lpss_pipeline.alerting.service import parameter
 from lpss_pipeline.alerting.state import read_state
@@ -122,7 +123,8 @@ def run_failure_sensor(context: dg.RunFailureSensorContext, slack: SlackResource
     run = context.dagster_run
     sink = slack.sink()
     target = sink.target("channel", channel("data"))
-    message = context.failure_event.message or "the run failed"
+    # a failure's message may quote export content (a value, a file name): literal text in mrkdwn
+    message = escape(context.failure_event.message or "the run failed")
     text = f"lpss run failed: {run.job_name} ({run.run_id[:8]}): {message}"
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": "lpss run failed"}},

@@ -227,3 +227,57 @@ def test_backoff_is_bounded():
     assert dispatch.retry_at(T0, 1) == T0 + timedelta(minutes=1)
     assert dispatch.retry_at(T0, 3) == T0 + timedelta(minutes=4)
     assert dispatch.retry_at(T0, 30) == T0 + timedelta(hours=1)
+
+
+EVIL_NAME = "Eve <!channel> <https://evil.test|click> & co"
+EVIL_MESSAGE = 'Milestone "<@U123> see <https://evil.test|here>" was due on 2026-05-01 & is not completed.'
+
+
+def plan_evil(con, alert_key: str) -> None:
+    add_delivery(
+        con,
+        alert_key=alert_key,
+        rule_id="missed_milestone",
+        severity="warning",
+        recipient_kind="channel",
+        recipient="#lpss-hr",
+        content={
+            "title": "IDP milestone missed",
+            "message": EVIL_MESSAGE,
+            "severity": "warning",
+            "subject_employee_id": "E<!here>",
+            "subject_name": EVIL_NAME,
+            "period": "2026-05-01",
+            "next_step": "Agree a new date",
+        },
+        now=T0,
+    )
+
+
+def mrkdwn_texts(message: dict) -> list[str]:
+    """The fallback text and every mrkdwn text of a posted message."""
+    texts = [message["text"]]
+    for block in message["blocks"]:
+        parts = [block.get("text") or {}, *block.get("fields", []), *block.get("elements", [])]
+        texts += [part["text"] for part in parts if part.get("type") == "mrkdwn"]
+    return texts
+
+
+@pytest.mark.parametrize("alerts", [1, 8], ids=["one alert", "digest"])
+def test_export_text_arrives_escaped_for_mrkdwn_and_lpss_links_still_work(con, stub, slack, tmp_path, alerts):
+    for n in range(alerts):  # alert_digest_threshold is 5: 8 alerts arrive as one digest
+        plan_evil(con, f"missed_milestone:E{n}:2026-05-01")
+    run(con, slack, Clock(), tmp_path)
+    [message] = stub.posted()
+    texts = mrkdwn_texts(message)
+    lpss_link = (
+        "<http://lpss.test/alerts|Open in lpss>" if alerts == 1 else "<http://lpss.test/alerts|All alerts>"
+    )
+    everything = "\n".join(texts)
+    assert lpss_link in everything  # lpss's own link is still a link
+    leftover = everything.replace(lpss_link, "")
+    assert "<" not in leftover and ">" not in leftover  # no mention, no link from the export
+    assert "Eve &lt;!channel&gt; &lt;https://evil.test|click&gt; &amp; co" in everything
+    assert "&lt;@U123&gt; see &lt;https://evil.test|here&gt;" in everything
+    assert "2026-05-01 &amp; is not completed" in everything
+    assert "E&lt;!here&gt;" in everything

@@ -2,6 +2,11 @@
 
 A message says who, what, the figures and their trend, the threshold, what to do next, and links
 to where the data lives (the Dagster asset of the alerts, or the dashboard when one is set).
+
+Everything in an alert's content (names, titles, messages, periods, ids, notes) comes from the
+exports or the configuration and is escaped for Slack's mrkdwn (``escape``) before it goes into a
+mrkdwn text, so no export can mention a channel (``<!channel>``) or carry a link (``<url|text>``);
+lpss's own formatting (bold, marks, the link to lpss) is added around the escaped text.
 """
 
 from __future__ import annotations
@@ -14,6 +19,12 @@ SEVERITY_MARK = {
     "info": ":large_blue_circle:",
 }
 DIGEST_LINES = 40  # Slack allows 50 blocks; the rest of a digest is summarised in one line
+
+
+def escape(value: object) -> str:
+    """``value`` as literal text in Slack mrkdwn: ``&``, ``<`` and ``>`` as Slack's entities, so it
+    cannot open a mention (``<!channel>``, ``<@U1>``) or a link (``<https://x|y>``)."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _figures(content: dict) -> str:
@@ -32,28 +43,34 @@ def _figures(content: dict) -> str:
 
 
 def _who(content: dict) -> str:
+    """Who the alert is about, escaped for mrkdwn."""
     name, employee = content.get("subject_name"), content.get("subject_employee_id")
-    return f"{name} ({employee})" if name else employee or "the organisation"
+    return escape(f"{name} ({employee})" if name else employee or "the organisation")
 
 
 def alert_message(delivery: Delivery, link: str) -> tuple[str, list[dict]]:
     """(fallback text, blocks) for one alert."""
     c = delivery.content
     mark = SEVERITY_MARK.get(c.get("severity", ""), "")
-    text = f"{c['title']}: {_who(c)}. {c['message']}"
-    fields = [f"*Who:* {_who(c)}", f"*Period:* {c.get('period')}"]
+    title, message = escape(c["title"]), escape(c["message"])
+    text = f"{title}: {_who(c)}. {message}"
+    fields = [f"*Who:* {_who(c)}", f"*Period:* {escape(c.get('period'))}"]
     figures = _figures(c)
     if figures:
         fields.append(f"*Figures:* {figures}")
     blocks: list[dict] = [
+        # plain_text is never parsed for mentions or links: the title goes in as it is
         {"type": "header", "text": {"type": "plain_text", "text": f"{c['title']}"[:150]}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"{mark} {c['message']}"}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"{mark} {message}"}},
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields]},
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"*Next step:* {c['next_step']}"}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"*Next step:* {escape(c['next_step'])}"}},
     ]
     if delivery.note:
         blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": f":warning: {delivery.note}"}]}
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": f":warning: {escape(delivery.note)}"}],
+            }
         )
     blocks.append(_context(delivery, link))
     return text, blocks
@@ -66,7 +83,7 @@ def digest_message(deliveries: list[Delivery], link: str) -> tuple[str, list[dic
     counts: dict[str, int] = {}
     for d in ranked:
         counts[d.content.get("severity", "info")] = counts.get(d.content.get("severity", "info"), 0) + 1
-    summary = ", ".join(f"{n} {severity}" for severity, n in counts.items())
+    summary = escape(", ".join(f"{n} {severity}" for severity, n in counts.items()))
     text = f"{len(deliveries)} lpss alerts: {summary}"
     blocks: list[dict] = [
         {"type": "header", "text": {"type": "plain_text", "text": f"{len(deliveries)} lpss alerts"}},
@@ -74,9 +91,10 @@ def digest_message(deliveries: list[Delivery], link: str) -> tuple[str, list[dic
     ]
     for d in ranked[:DIGEST_LINES]:
         c = d.content
-        line = f"{SEVERITY_MARK.get(c.get('severity', ''), '')} *{c['title']}* · {_who(c)}: {c['message']}"
+        mark = SEVERITY_MARK.get(c.get("severity", ""), "")
+        line = f"{mark} *{escape(c['title'])}* · {_who(c)}: {escape(c['message'])}"
         if d.note:
-            line += f" _({d.note})_"
+            line += f" _({escape(d.note)})_"
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": line[:3000]}})
     if len(ranked) > DIGEST_LINES:
         rest = len(ranked) - DIGEST_LINES
@@ -88,5 +106,5 @@ def digest_message(deliveries: list[Delivery], link: str) -> tuple[str, list[dic
 def _context(delivery: Delivery, link: str) -> dict:
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": f"`{delivery.alert_key}` · <{link}|Open in lpss>"}],
+        "elements": [{"type": "mrkdwn", "text": f"`{escape(delivery.alert_key)}` · <{link}|Open in lpss>"}],
     }

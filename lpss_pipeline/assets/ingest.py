@@ -70,13 +70,14 @@ def build_ingest_assets(system: str, sources: tuple[dg.AssetKey, ...] = ()) -> d
         loaded = [r.batch.batch_id for r in report.of("loaded")]
         unchanged = [f"{r.batch.batch_id} (same as {r.same_as})" for r in report.of("unchanged")]
         notes = [str(f) for r in report.results for f in r.notes]
+        ignored = [str(f) for f in report.ignored]  # misnamed folders, reported the first time only
         context.log.info(
             f"{system}: loaded {len(loaded)} batch(es) {loaded}, "
             f"{len(report.of('already_loaded'))} already loaded, {len(unchanged)} unchanged (skipped), "
             f"{len(report.of('refused'))} refused and quarantined, "
             f"{len(report.of('quarantined'))} quarantined and {len(report.of('retired'))} retired earlier"
         )
-        for note in notes:
+        for note in notes + ignored:
             context.log.warning(note)
         for e in entities:
             yield dg.MaterializeResult(
@@ -87,6 +88,7 @@ def build_ingest_assets(system: str, sources: tuple[dg.AssetKey, ...] = ()) -> d
                     "batches_loaded": ", ".join(loaded) or "none",
                     "batches_unchanged": ", ".join(unchanged) or "none",
                     "notes": "\n".join(notes) or "none",
+                    "ignored_folders": "\n".join(ignored) or "none",
                 },
             )
         if report.of("refused"):

@@ -1,13 +1,15 @@
 """The JSON API (``/api/v1``): the data behind every page, scoped to the caller, with its OpenAPI spec.
 
 Out of scope and nonexistent answer the same 404, so a response never tells whether someone exists.
+Every parameter is bounded (ids' length, months' form, levels, limits and offsets): bad input answers
+422 naming the parameter and its bound, never a 500.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
 from lpss_pipeline.dashboard import activity, organisation, people, store
 from lpss_pipeline.dashboard.auth import RequestContext, request_context
@@ -15,6 +17,21 @@ from lpss_pipeline.dashboard.schemas import Development, Me, Scorecard
 
 router = APIRouter(prefix="/api/v1", tags=["lpss"])
 NOT_FOUND = "not found"
+
+# Bounds of user input, shared with the pages.
+MAX_ID = 128  # employee and department ids
+MAX_LEVEL = 99  # leadership levels (leadership_levels.csv; 0-4 by default)
+MAX_OFFSET = 1_000_000  # people skipped by a page of the heat map
+MONTH = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])$"  # YYYY-MM
+MONTH_START = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])-01$"  # a month as the API returns it: YYYY-MM-01
+Id = Annotated[str, Path(min_length=1, max_length=MAX_ID)]
+IdFilter = Annotated[str | None, Query(max_length=MAX_ID)]
+Level = Annotated[int | None, Query(ge=0, le=MAX_LEVEL)]
+Month = Annotated[str | None, Query(pattern=MONTH, description="YYYY-MM")]
+MonthStart = Annotated[
+    str | None,
+    Query(pattern=MONTH_START, description="YYYY-MM-01; a month without data falls back to the latest"),
+]
 
 
 def viewed(ctx: RequestContext, page: str, subject: str | None = None, via: str = "api") -> None:
@@ -53,7 +70,7 @@ def me(ctx: RequestContext = Depends(request_context)) -> dict:
 
 @router.get("/scorecards/{employee_id}", response_model=Scorecard)
 def scorecard(
-    employee_id: str, month: str | None = None, ctx: RequestContext = Depends(request_context)
+    employee_id: Id, month: MonthStart = None, ctx: RequestContext = Depends(request_context)
 ) -> dict:
     """A leader's scorecard history, one month's metric breakdown, readiness and development."""
     result = found(people.scorecard(ctx.marts, ctx.viewer.employee_id, employee_id, month))
@@ -62,7 +79,7 @@ def scorecard(
 
 
 @router.get("/development/{employee_id}", response_model=Development)
-def development(employee_id: str, ctx: RequestContext = Depends(request_context)) -> dict:
+def development(employee_id: Id, ctx: RequestContext = Depends(request_context)) -> dict:
     """IDP milestones, mentoring and competencies; mentors may read this for their active mentees."""
     result = found(people.development(ctx.marts, ctx.viewer.employee_id, employee_id))
     viewed(ctx, "development", employee_id)
@@ -70,7 +87,7 @@ def development(employee_id: str, ctx: RequestContext = Depends(request_context)
 
 
 @router.get("/teams/{manager_id}")
-def team(manager_id: str, ctx: RequestContext = Depends(request_context)) -> dict:
+def team(manager_id: Id, ctx: RequestContext = Depends(request_context)) -> dict:
     """A manager's direct reports with their latest closed month, and aggregates over 3 or more."""
     result = found(organisation.team(ctx.marts, ctx.viewer.employee_id, manager_id))
     viewed(ctx, "team", manager_id)
@@ -92,7 +109,7 @@ def departments(ctx: RequestContext = Depends(request_context)) -> list[dict]:
 
 
 @router.get("/departments/{department_id}")
-def department(department_id: str, ctx: RequestContext = Depends(request_context)) -> dict:
+def department(department_id: Id, ctx: RequestContext = Depends(request_context)) -> dict:
     """KPI tiles against targets, the effectiveness trend, succession coverage with slates."""
     result = found(organisation.department(ctx.marts, ctx.viewer.employee_id, department_id))
     viewed(ctx, "department", department_id)
@@ -101,7 +118,7 @@ def department(department_id: str, ctx: RequestContext = Depends(request_context
 
 @router.get("/bench")
 def bench(
-    target_level: int | None = None,
+    target_level: Level = None,
     limit: int = Query(50, ge=1, le=500),
     ctx: RequestContext = Depends(request_context),
 ) -> dict:
@@ -113,10 +130,10 @@ def bench(
 
 @router.get("/heatmap")
 def heatmap(
-    month: str | None = None,
-    department_id: str | None = None,
+    month: MonthStart = None,
+    department_id: IdFilter = None,
     limit: int = Query(40, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
     ctx: RequestContext = Depends(request_context),
 ) -> dict:
     """Person x competency ratings for a month, for the people whose development the caller may read."""
@@ -136,9 +153,7 @@ def alerts(
 
 
 @router.get("/adoption")
-def adoption(
-    month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$"), ctx: RequestContext = Depends(request_context)
-) -> dict:
+def adoption(month: Month = None, ctx: RequestContext = Depends(request_context)) -> dict:
     """Managers' and mentors' dashboard adoption in a month (YYYY-MM) and the sign-off rate (HR)."""
     require_org_wide(ctx)
     with store.connect(ctx.config.store_path) as con:

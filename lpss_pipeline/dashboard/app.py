@@ -12,12 +12,13 @@ from urllib.parse import urlsplit
 
 import plotly
 from fastapi import FastAPI, Form, Request
-from fastapi.exceptions import HTTPException
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import HTTPException, RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from lpss_pipeline.dashboard import accounts, sessions, store
+from lpss_pipeline.dashboard import accounts, sessions, store, throttle
 from lpss_pipeline.dashboard.auth import AppConfig, CsrfRejected, NotAuthenticated, config_of
 from lpss_pipeline.dashboard.marts import MartsUnavailable
 from lpss_pipeline.settings import Settings
@@ -57,6 +58,15 @@ def _same_origin(request: Request) -> bool:
     if not claimed:
         return True
     return urlsplit(claimed).netloc == request.headers.get("host", "")
+
+
+def _client_address(request: Request, config: AppConfig) -> str:
+    """The client's address: the peer's, or the last X-Forwarded-For hop a trusted proxy appended."""
+    peer = request.client.host if request.client else "unknown"
+    forwarded = request.headers.get("x-forwarded-for", "")
+    if peer in config.sso_proxies and forwarded.strip():
+        return forwarded.split(",")[-1].strip()[:64] or peer
+    return peer
 
 
 def _safe_next(target: str | None) -> str:
@@ -110,6 +120,14 @@ def create_app(settings: Settings) -> FastAPI:
     async def http_error(request: Request, exc: HTTPException):
         return _error(request, exc.status_code, str(exc.detail))
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_input(request: Request, exc: RequestValidationError):
+        """A bounded parameter out of bounds: the API keeps FastAPI's detail, a page says which one."""
+        if _is_api(request):
+            return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        names = ", ".join(str(e["loc"][-1]) for e in exc.errors())
+        return _error(request, 422, f"This page cannot show that: check {names} in the address.")
+
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict:
         return {"ok": True, "marts_published": settings.published_path.exists()}
@@ -128,18 +146,40 @@ def create_app(settings: Settings) -> FastAPI:
         if not _same_origin(request):
             return _error(request, 403, "Login refused: the form did not come from this dashboard.")
         config = config_of(request)
+        address, at = _client_address(request, config), throttle.now()
+        with store.connect(config.store_path) as con:
+            refusal = throttle.admit(con, username, address, throttle.Limits.configured(), at)
+            if refusal is not None:
+                throttle.record(con, username, address, refusal.outcome, at)
+        if refusal is not None:  # turned away before the password is looked at
+            log.warning("login %s for %r from %s", refusal.outcome, username[: throttle.MAX_NAME], address)
+            message = (
+                "This account is locked; ask an HR admin."
+                if refusal.locked
+                else f"Too many failed attempts; try again in {refusal.retry_after} seconds."
+            )
+            return templates.TemplateResponse(
+                request,
+                "login.html",
+                {"next": _safe_next(next), "error": message},
+                status_code=429,
+                headers={"Retry-After": str(refusal.retry_after)} if not refusal.locked else None,
+            )
         with store.connect(config.store_path) as con:
             account = accounts.authenticate(con, username, password)
+            if account is not None:
+                throttle.succeeded(con, username, address)
+            throttle.record(con, username, address, "success" if account else "failure", at)
             session_id = sessions.open_session(con, account["username"]) if account else None
         if session_id is None:
-            log.info("login failed for %r", username)
+            log.info("login failure for %r from %s", username[: throttle.MAX_NAME], address)
             return templates.TemplateResponse(
                 request,
                 "login.html",
                 {"next": _safe_next(next), "error": "Unknown username or wrong password."},
                 status_code=401,
             )
-        log.info("login: %s", username)
+        log.info("login success for %r from %s", username[: throttle.MAX_NAME], address)
         response = RedirectResponse(_safe_next(next), status_code=303)
         response.set_cookie(
             sessions.COOKIE_NAME,

@@ -69,14 +69,19 @@ def users_add(
 @users_app.command("list")
 def users_list() -> None:
     """List the accounts (never their passwords)."""
-    from lpss_pipeline.dashboard import accounts, store
+    from lpss_pipeline.dashboard import accounts, store, throttle
 
     with store.connect(ensured_settings().dashboard_store_path) as con:
         rows = accounts.list_accounts(con)
-    table = new_table("Dashboard accounts", "username", "employee", "created", "disabled")
+        locked = throttle.locked_usernames(con)
+    table = new_table("Dashboard accounts", "username", "employee", "created", "disabled", "locked")
     for row in rows:
         table.add_row(
-            row["username"], row["employee_id"], row["created_at"][:19], "yes" if row["disabled"] else ""
+            row["username"],
+            row["employee_id"],
+            row["created_at"][:19],
+            "yes" if row["disabled"] else "",
+            "yes" if row["username"] in locked else "",
         )
     console.print(table)
 
@@ -90,6 +95,20 @@ def users_remove(username: str) -> None:
         removed = accounts.remove_account(con, username)
     console.print(f"removed {username}" if removed else f"no account {username}")
     raise typer.Exit(0 if removed else 1)
+
+
+@users_app.command("unlock")
+def users_unlock(username: str) -> None:
+    """Lift the lock repeated failed logins put on an account, and forget its failures."""
+    from lpss_pipeline.dashboard import store, throttle
+
+    with store.connect(ensured_settings().dashboard_store_path) as con:
+        known = con.execute("select 1 from users where username = ?", [username]).fetchone()
+        failures = throttle.unlock(con, username) if known else 0
+    if not known:
+        console.print(f"[red]no account {username}[/]")
+        raise typer.Exit(2)
+    console.print(f"unlocked {username} ({failures} failed login(s) forgotten)")
 
 
 def print_demo_accounts(settings: Settings) -> None:

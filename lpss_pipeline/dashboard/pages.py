@@ -1,4 +1,6 @@
-"""Server-rendered pages; each reads the same scoped functions as its API endpoint and logs the view."""
+"""Server-rendered pages; each reads the same scoped functions as its API endpoint and logs the view.
+
+Their parameters carry the API's bounds (api.py): bad input answers 422, never a 500."""
 
 from __future__ import annotations
 
@@ -6,11 +8,23 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
 from lpss_pipeline.dashboard import activity, charts, configured, organisation, people, store
-from lpss_pipeline.dashboard.api import NOT_FOUND, found, require_org_wide, viewed
+from lpss_pipeline.dashboard.api import (
+    MAX_ID,
+    MAX_OFFSET,
+    NOT_FOUND,
+    Id,
+    Level,
+    Month,
+    MonthStart,
+    found,
+    require_org_wide,
+    viewed,
+)
 from lpss_pipeline.dashboard.app import templates
 from lpss_pipeline.dashboard.auth import RequestContext, request_context
 
 router = APIRouter(include_in_schema=False)
+HEATMAP_PAGE = 40  # people a page
 templates.env.globals.update(NOT_TRACKED=configured.NOT_TRACKED, NO_DATA=configured.NO_DATA)
 
 
@@ -41,8 +55,8 @@ def home(request: Request, ctx: RequestContext = Depends(request_context)):
 @router.get("/scorecards/{employee_id}")
 def scorecard(
     request: Request,
-    employee_id: str,
-    month: str | None = None,
+    employee_id: Id,
+    month: MonthStart = None,
     ctx: RequestContext = Depends(request_context),
 ):
     card = found(people.scorecard(ctx.marts, ctx.viewer.employee_id, employee_id, month))
@@ -52,7 +66,7 @@ def scorecard(
 
 
 @router.get("/development/{employee_id}")
-def development(request: Request, employee_id: str, ctx: RequestContext = Depends(request_context)):
+def development(request: Request, employee_id: Id, ctx: RequestContext = Depends(request_context)):
     record = found(people.development(ctx.marts, ctx.viewer.employee_id, employee_id))
     viewed(ctx, "development", employee_id, via="page")
     return render(request, ctx, "development.html", dev=record)
@@ -81,7 +95,7 @@ def my_team(request: Request, ctx: RequestContext = Depends(request_context)):
 
 
 @router.get("/teams/{manager_id}")
-def team(request: Request, manager_id: str, ctx: RequestContext = Depends(request_context)):
+def team(request: Request, manager_id: Id, ctx: RequestContext = Depends(request_context)):
     return _team_page(request, ctx, manager_id)
 
 
@@ -119,7 +133,7 @@ def departments(request: Request, ctx: RequestContext = Depends(request_context)
 
 
 @router.get("/departments/{department_id}")
-def department(request: Request, department_id: str, ctx: RequestContext = Depends(request_context)):
+def department(request: Request, department_id: Id, ctx: RequestContext = Depends(request_context)):
     data = found(organisation.department(ctx.marts, ctx.viewer.employee_id, department_id))
     viewed(ctx, "department", department_id, via="page")
     chart = charts.kpi_trend(data["trend"], "Leadership Effectiveness Score")
@@ -127,7 +141,7 @@ def department(request: Request, department_id: str, ctx: RequestContext = Depen
 
 
 @router.get("/bench")
-def bench(request: Request, level: int | None = None, ctx: RequestContext = Depends(request_context)):
+def bench(request: Request, level: Level = None, ctx: RequestContext = Depends(request_context)):
     data = organisation.bench(ctx.marts, ctx.viewer.employee_id, level)
     viewed(ctx, "bench", str(data["target_level"]), via="page")
     chart = charts.bench_bars(data["candidates"])
@@ -137,12 +151,12 @@ def bench(request: Request, level: int | None = None, ctx: RequestContext = Depe
 @router.get("/heatmap")
 def heatmap(
     request: Request,
-    month: str | None = None,
-    department: str | None = None,
-    page: int = Query(1, ge=1),
+    month: MonthStart = None,
+    department: str | None = Query(None, max_length=MAX_ID),
+    page: int = Query(1, ge=1, le=MAX_OFFSET // HEATMAP_PAGE + 1),
     ctx: RequestContext = Depends(request_context),
 ):
-    size = 40
+    size = HEATMAP_PAGE
     data = organisation.heatmap(
         ctx.marts, ctx.viewer.employee_id, month, department or None, size, (page - 1) * size
     )
@@ -170,7 +184,7 @@ def alerts(request: Request, ctx: RequestContext = Depends(request_context)):
 @router.get("/adoption")
 def adoption(
     request: Request,
-    month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$"),
+    month: Month = None,
     ctx: RequestContext = Depends(request_context),
 ):
     require_org_wide(ctx)

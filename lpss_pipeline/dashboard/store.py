@@ -1,4 +1,4 @@
-"""The dashboard's own state: accounts, sessions, scorecard sign-offs and the page-view log.
+"""The dashboard's own state: accounts, sessions, login throttling, sign-offs and the page-view log.
 
 It is transactional, written a row at a time by the web server while `lpss users add` and the
 pipeline's sign-off reminder read or write it from other processes. DuckDB locks a file for one
@@ -30,6 +30,23 @@ create table if not exists sessions (
     expires_at text not null,
     revoked_at text
 );
+create table if not exists login_throttle (
+    kind text not null,                   -- account (the username typed) | address (the client's)
+    key text not null,
+    failures integer not null,            -- consecutive failed logins; a success deletes the row
+    last_failure_at text not null,
+    blocked_until text not null,          -- no password is checked before this time
+    locked_at text,                       -- accounts only: set at login_lockout_failures, lifted by
+                                          -- `lpss users unlock`
+    primary key (kind, key)
+);
+create table if not exists login_attempts (
+    attempted_at text not null,
+    username text not null,               -- as typed (never the password)
+    client_address text not null,
+    outcome text not null                 -- success | failure | throttled | locked
+);
+create index if not exists login_attempts_time on login_attempts (attempted_at);
 create table if not exists scorecard_signoffs (
     manager_employee_id text not null,
     month text not null,                  -- first day of the signed-off scorecard month

@@ -21,7 +21,7 @@ from lpss_pipeline.console import console, ensured_settings, new_table
 from lpss_pipeline.contract import SYSTEMS
 from lpss_pipeline.settings import Settings, duckdb_config
 
-from .landing import discover_batches
+from .landing import discover_batches, misnamed_folders
 from .ledger import BatchState, RetireError, retire, warehouse_states
 
 batches_app = typer.Typer(
@@ -34,6 +34,7 @@ COLOURS = {
     "mapped": "cyan",
     "quarantined": "red",
     "retired": "magenta",
+    "ignored": "dim",
 }
 
 
@@ -83,6 +84,9 @@ def batch_states(settings: Settings) -> list[BatchState]:
                 known.state = "pending"
             else:
                 known.note = f"re-delivered with other files, which the next ingest refuses; {known.note}"
+    for folder in misnamed_folders(settings.landing_dir):  # not a batch: nothing in it is read
+        system, name = folder.file.split("/", 1)
+        states[(system, name)] = BatchState(system, name, "ignored", note=folder.message)
     _vendor_states(settings, states)
     return sorted(states.values(), key=lambda s: (s.batch_id, s.system))
 
@@ -92,7 +96,8 @@ def batches(
     ctx: typer.Context,
     system: str = typer.Option(None, "--system", help="Only this system (hris, crm) or vendor source."),
 ) -> None:
-    """List every batch of every system: loaded, quarantined, retired, unchanged, pending or mapped."""
+    """List every batch of every system: loaded, quarantined, retired, unchanged, pending or mapped,
+    and the folders ignored because their name is not a batch id."""
     if ctx.invoked_subcommand is not None:
         return
     settings = ensured_settings()

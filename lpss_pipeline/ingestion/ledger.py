@@ -9,7 +9,9 @@ A contract batch is in one state (SPEC section 2, "Batches over time"):
   ``ops.quarantined_batches`` at stage ``retired`` with who and why; its rows stay in raw;
 - ``unchanged``: every file byte-identical to the latest good batch of its system, so nothing was
   loaded: a row in ``ops.unchanged_batches`` and a receipt, no quarantine, no alert;
-- ``pending``: complete in the landing zone and not handled yet (``lpss batches`` reads it there).
+- ``pending``: complete in the landing zone and not handled yet (``lpss batches`` reads it there);
+- ``ignored``: not a batch at all, a folder under ``landing/<system>/`` whose name is not a batch
+  id; nothing in it is read. The ingest warns of it once (``ops.ignored_folders`` remembers it).
 
 ``ops.quarantined_batches`` stays the one list staging (the ``quarantine_ledger()`` dbt macro) and
 the checks (quality/batch_frames.py) skip, so a retired batch is gone from the next build, and is
@@ -27,6 +29,7 @@ import duckdb
 
 from lpss_pipeline.quality.quarantine import RETIRED, ensure_quarantine_ledger, latest_good_batch
 
+from .errors import Finding
 from .landing import Batch, EntityFile
 
 
@@ -69,6 +72,29 @@ def record_unchanged(con: duckdb.DuckDBPyConnection, batch: Batch, manifest_sha:
         "INSERT OR REPLACE INTO ops.unchanged_batches VALUES (?, ?, ?, ?, ?)",
         [batch.system, batch.batch_id, manifest_sha, same_as, datetime.now(UTC)],
     )
+
+
+def record_ignored(con: duckdb.DuckDBPyConnection, misnamed: list[Finding]) -> list[Finding]:
+    """Remember the misnamed folders (``landing.misnamed_folders``); returns those seen the first
+    time, which the ingest reports (once: a folder that stays is not reported again)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS ops")
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS ops.ignored_folders (
+            system VARCHAR NOT NULL, folder VARCHAR NOT NULL, reason VARCHAR NOT NULL,
+            recorded_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (system, folder))""")
+    new = []
+    for finding in misnamed:
+        system, folder = finding.file.split("/", 1)
+        known = con.execute(
+            "SELECT 1 FROM ops.ignored_folders WHERE system = ? AND folder = ?", [system, folder]
+        ).fetchone()
+        if not known:
+            con.execute(
+                "INSERT INTO ops.ignored_folders VALUES (?, ?, ?, ?)",
+                [system, folder, finding.message, datetime.now(UTC)],
+            )
+            new.append(finding)
+    return new
 
 
 class RetireError(Exception):

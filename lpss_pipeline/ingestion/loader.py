@@ -23,8 +23,14 @@ from lpss_pipeline.contract import ENTITIES, entity
 from lpss_pipeline.quality.quarantine import RETIRED, Quarantine, ensure_quarantine_ledger, ledger_stage
 
 from .errors import BatchRefused, Finding
-from .landing import Batch, checked_files, discover_batches
-from .ledger import copy_of_latest, ensure_unchanged_ledger, record_unchanged, recorded_unchanged
+from .landing import Batch, checked_files, discover_batches, misnamed_folders
+from .ledger import (
+    copy_of_latest,
+    ensure_unchanged_ledger,
+    record_ignored,
+    record_unchanged,
+    recorded_unchanged,
+)
 from .receipts import write_receipt
 from .staging import LINEAGE_COLUMNS, quote, stage_file, value_findings
 
@@ -55,6 +61,8 @@ class BatchResult:
 @dataclass
 class IngestReport:
     results: list[BatchResult] = field(default_factory=list)
+    # folders under landing/<system>/ whose name is not a batch id, seen for the first time (warnings)
+    ignored: list[Finding] = field(default_factory=list)
 
     def of(self, status: str) -> list[BatchResult]:
         return [r for r in self.results if r.status == status]
@@ -234,9 +242,10 @@ def load_pending(
 
     A refused batch is quarantined and does not stop the others; a batch quarantined or retired
     before, with the same manifest, is skipped (a re-delivery with a new manifest is tried again).
+    A folder whose name is not a batch id is not read, and reported once (``report.ignored``).
     """
     ensure_raw_schema(con)
-    report = IngestReport()
+    report = IngestReport(ignored=record_ignored(con, misnamed_folders(landing_dir, system)))
     for batch in discover_batches(landing_dir, system):
         stage = ledger_stage(con, batch, batch.manifest_sha256)
         if stage:

@@ -4,14 +4,18 @@ A vendor batch is complete when its mapping says so (a manifest, a marker file, 
 for the batch's date). Mapped, it becomes the contract batch ``landing/<system>/<batch_id>/``
 (Parquet files whose rows carry ``_vendor_file`` and ``_vendor_lines``, and a manifest naming the
 source and the vendor files' checksums), which the normal ingestion then loads and checks. The
-vendor's files stay where they landed; a refused vendor batch is quarantined like any other.
+vendor's files stay where they landed; a refused vendor batch is quarantined like any other. A
+vendor batch folder holding a symbolic link, pipe or device is refused unread, as a contract batch
+is (``landing.not_plain_entries``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +26,7 @@ import duckdb
 
 from lpss_pipeline.contract import BATCH_ID_FORMAT, BATCH_ID_PATTERN, MANIFEST_NAME, entity
 from lpss_pipeline.ingestion.errors import Finding
-from lpss_pipeline.ingestion.landing import Batch, file_sha256
+from lpss_pipeline.ingestion.landing import Batch, file_sha256, not_plain_entries
 from lpss_pipeline.ingestion.ledger import ensure_unchanged_ledger, record_unchanged
 from lpss_pipeline.ingestion.staging import LINEAGE_COLUMNS, quote
 from lpss_pipeline.quality.quarantine import Quarantine, ensure_quarantine_ledger, latest_good_batch
@@ -48,18 +52,28 @@ class VendorBatch:
         """The vendor batch as the quarantine and receipts see a batch (its source as the system)."""
         return Batch(self.source, self.batch_id, self.folder)
 
+    def _entries(self) -> list[tuple[Path, os.stat_result]]:
+        """Every entry but sub-folders, as it is (``lstat``: a symbolic link is never followed)."""
+        if self.folder.is_symlink():  # the folder itself: not entered (refused)
+            return [(self.folder, self.folder.lstat())]
+        entries = [(p, p.lstat()) for p in sorted(self.folder.iterdir())]
+        return [(p, st) for p, st in entries if not stat.S_ISDIR(st.st_mode)]
+
     def stats(self) -> dict[str, list[int]]:
-        """Each file's size and modification time: a cheap first look before any checksum."""
-        return {
-            p.name: [p.stat().st_size, p.stat().st_mtime_ns]
-            for p in sorted(self.folder.iterdir())
-            if p.is_file()
-        }
+        """Each file's size and modification time: a cheap first look before any checksum (a link,
+        a pipe: its own, never its target's)."""
+        return {p.name: [st.st_size, st.st_mtime_ns] for p, st in self._entries()}
 
     @cached_property
     def checksums(self) -> dict[str, str]:
-        """Each file's sha256, read once: the receipt, the manifest and the sensor all need them."""
-        return {p.name: file_sha256(p) for p in sorted(self.folder.iterdir()) if p.is_file()}
+        """Each file's sha256, read once: the receipt, the manifest and the sensor all need them.
+        What is not a plain file is never read (the batch is refused): it is listed as such."""
+        return {
+            p.name: file_sha256(p)
+            if stat.S_ISREG(st.st_mode)
+            else f"not a plain file ({stat.filemode(st.st_mode)})"
+            for p, st in self._entries()
+        }
 
     def fingerprint(self) -> str:
         """Identity of what the vendor delivered: every file's name and checksum."""
@@ -288,6 +302,13 @@ def map_pending(
     ensure_unchanged_ledger(con)
     results = []
     for vendor in pending(landing_dir, receipts_dir, mapping):
+        hostile = not_plain_entries(vendor.folder, vendor.label)
+        if hostile:  # a link, a pipe, a device: refused before anything in the folder is read
+            quarantine.quarantine(con, vendor.as_batch, "mapping", hostile)
+            result = MappingResult(vendor, "refused", hostile)
+            write_receipt(receipts_dir, result, mapping.path)
+            results.append(result)
+            continue
         same_as = repeats_latest(con, mapping, vendor, receipts_dir)
         if same_as:
             record_unchanged(

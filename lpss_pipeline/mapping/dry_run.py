@@ -18,7 +18,7 @@ import duckdb
 
 from lpss_pipeline.contract import BATCH_ID_FORMAT, entity
 from lpss_pipeline.ingestion.errors import BatchRefused, Finding
-from lpss_pipeline.ingestion.landing import Batch
+from lpss_pipeline.ingestion.landing import Batch, not_plain_entries
 from lpss_pipeline.ingestion.loader import ensure_raw_schema, load_batch
 from lpss_pipeline.ingestion.staging import quote
 
@@ -125,6 +125,9 @@ def dry_run(mapping: Mapping, folder: Path, home_warehouse: Path | None = None) 
     folder = Path(folder).resolve()
     batch_id = batch_id_of(folder.name) or datetime.now(UTC).strftime(BATCH_ID_FORMAT)
     result = DryRun(mapping, folder, batch_id, is_complete(mapping, folder, batch_id))
+    result.findings = not_plain_entries(folder, str(folder))  # links, pipes: refused unread
+    if result.findings:
+        return result
     with tempfile.TemporaryDirectory(prefix="lpss-check-") as tmp:
         scratch = Path(tmp)
         with scratch_connection(scratch) as con:

@@ -38,7 +38,11 @@ def matching_files(folder: Path, spec: VendorFile) -> list[Path]:
     return sorted(
         p
         for p in folder.iterdir()
-        if p.is_file() and fnmatch.fnmatch(p.name, spec.path) and not p.name.startswith(("~$", "."))
+        # never through a symbolic link (the landing zone is read as plain files only)
+        if p.is_file()
+        and not p.is_symlink()
+        and fnmatch.fnmatch(p.name, spec.path)
+        and not p.name.startswith(("~$", "."))
     )
 
 

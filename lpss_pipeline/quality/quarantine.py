@@ -3,7 +3,9 @@
 A quarantined batch gets a row in ``ops.quarantined_batches`` (staging skips its rows; raw keeps
 them, append-only), a copy of its files with a machine-readable ``_quarantine.json`` under
 ``LPSS_HOME/quarantine/<batch_id>/``, and a missing-data alert to the data channel in
-ops.alert_deliveries. The landing folder is left as the exporter wrote it.
+ops.alert_deliveries. The landing folder is left as the exporter wrote it. Only its plain files
+(and plain sub-folders) are copied: a symbolic link, pipe or device is never followed or read, and
+``_quarantine.json`` names what was left out (``not_copied``).
 
 The same ledger holds the batches a person retired (``lpss batches retire``, stage ``retired``,
 ``by_user`` who): it is the one list of batches staging and the checks skip.
@@ -12,7 +14,9 @@ The same ledger holds the batches a person retired (``lpss batches retire``, sta
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,6 +69,26 @@ def latest_good_batch(con: duckdb.DuckDBPyConnection, system: str) -> str | None
     ).fetchone()[0]
 
 
+def copy_plain_files(source: Path, target: Path) -> list[str]:
+    """Copy the plain files and folders of ``source`` to ``target``, never following a link; returns
+    what was left out (relative paths). A ``source`` that is itself a symbolic link is not entered."""
+    target.mkdir(parents=True)
+    if source.is_symlink():
+        return ["."]
+    left_out = []
+    for entry in sorted(source.iterdir()):
+        mode = entry.lstat().st_mode
+        if stat.S_ISDIR(mode):
+            left_out += [f"{entry.name}/{n}" for n in copy_plain_files(entry, target / entry.name)]
+        elif stat.S_ISREG(mode):
+            fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as src, (target / entry.name).open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+        else:
+            left_out.append(entry.name)
+    return left_out
+
+
 def describe(batch: Batch, stage: str, findings: list[Finding]) -> str:
     blocking = [f for f in findings if f.blocking]
     lines = [f"Batch {batch.label} quarantined ({stage}): {len(blocking)} blocking finding(s)."]
@@ -99,7 +123,7 @@ class Quarantine:
         folder = self._folder(batch)
         if folder.exists():
             shutil.rmtree(folder)
-        shutil.copytree(batch.path, folder)
+        not_copied = copy_plain_files(batch.path, folder)
         reason = {
             "system": batch.system,
             "batch_id": batch.batch_id,
@@ -108,6 +132,7 @@ class Quarantine:
             "quarantined_at": now.isoformat(),
             "landing_folder": str(batch.path),
             "findings": [f.as_dict() for f in findings],
+            "not_copied": not_copied,  # not plain files: never followed, read or copied
         }
         (folder / REASON_FILE).write_text(json.dumps(reason, indent=2) + "\n")
         con.execute(

@@ -1,0 +1,222 @@
+"""The landing zone is read as plain files, nothing else (issue 18): symbolic links, pipes and folders
+that are not batches are refused or reported, and nothing is read through them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from lpss_pipeline.contract import ENTITIES, MANIFEST_NAME
+from lpss_pipeline.ingestion.commands import batch_states
+from lpss_pipeline.ingestion.loader import load_pending
+from lpss_pipeline.mapping.batches import map_pending
+from lpss_pipeline.mapping.spec import load_mapping
+from lpss_pipeline.quality.quarantine import REASON_FILE, Quarantine
+from tests.contract_rows import write_valid_batch
+from tests.homes import settings_for, use
+from tests.vendor_fixtures import FIXTURES, batch_folder
+
+BATCH = "2026-01-01T060000Z"
+PLAIN_ONLY = "the landing zone is read as plain files only"
+SECRET = b"root:x:0:0:secret-marker:/root:/bin/bash\n"
+
+
+@pytest.fixture
+def zone(tmp_path):
+    landing = tmp_path / "landing"
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
+    yield landing, con
+    con.close()
+
+
+def ingest(zone):
+    landing, con = zone
+    return load_pending(con, landing, landing.parent / "receipts", Quarantine(landing.parent / "quarantine"))
+
+
+def raw_rows(con) -> int:
+    tables = [e.raw_table for e in ENTITIES.values()]
+    return sum(con.execute(f'SELECT count(*) FROM raw."{t}"').fetchone()[0] for t in tables)
+
+
+def quarantined(zone) -> tuple[Path, dict]:
+    folder = zone[0].parent / "quarantine" / BATCH
+    return folder, json.loads((folder / REASON_FILE).read_text())
+
+
+def assert_nothing_copied_through(folder: Path, *secrets: bytes) -> None:
+    for path in folder.rglob("*"):
+        assert not path.is_symlink(), path
+        if path.is_file():
+            assert not any(secret in path.read_bytes() for secret in secrets), path
+
+
+def test_a_link_to_a_valid_csv_outside_is_refused_and_not_loaded(zone):
+    landing, con = zone
+    batch = write_valid_batch(landing, "hris", BATCH, rows=3)
+    outside = landing.parent / "elsewhere" / "employees.csv"
+    outside.parent.mkdir()
+    shutil.move(batch / "employees.csv", outside)  # the manifest's checksum still matches the target
+    (batch / "employees.csv").symlink_to(outside)
+
+    [result] = ingest(zone).results
+    assert result.status == "refused"
+    [finding] = result.error.findings
+    assert finding.file == f"hris/{BATCH}/employees.csv"
+    assert finding.message == f"employees.csv is a symbolic link; {PLAIN_ONLY}"
+    assert raw_rows(con) == 0
+    folder, reason = quarantined(zone)
+    assert not (folder / "employees.csv").exists() and reason["not_copied"] == ["employees.csv"]
+    assert (folder / "departments.csv").is_file()  # the plain files are kept
+    assert_nothing_copied_through(folder, outside.read_bytes())
+    assert con.execute("SELECT count(*) FROM ops.quarantined_batches").fetchone()[0] == 1
+    assert ingest(zone).results[0].status == "quarantined"  # refused once, not again every run
+
+
+@pytest.mark.parametrize("target", ["secret", "/etc/passwd"])
+def test_a_link_to_a_system_file_is_refused_and_never_copied_to_quarantine(zone, target):
+    landing, con = zone
+    batch = write_valid_batch(landing, "hris", BATCH, rows=3)
+    secrets = [SECRET]
+    if target == "secret":
+        target = landing.parent / "passwd"
+        target.write_bytes(SECRET)
+    elif not Path(target).is_file():
+        pytest.skip("no /etc/passwd here")
+    else:
+        secrets.append(Path(target).read_bytes()[:64])
+    (batch / "employees.csv").unlink()
+    (batch / "employees.csv").symlink_to(target)
+
+    [result] = ingest(zone).results
+    assert result.status == "refused"
+    assert [str(f) for f in result.error.findings] == [
+        f"hris/{BATCH}/employees.csv: employees.csv is a symbolic link; {PLAIN_ONLY}"
+    ]
+    assert raw_rows(con) == 0
+    folder, reason = quarantined(zone)
+    assert not (folder / "employees.csv").exists()
+    assert_nothing_copied_through(folder, *secrets)
+    assert reason["findings"][0]["check"] == "landing_zone"
+
+
+def test_a_linked_manifest_or_batch_folder_is_refused_unread(zone):
+    landing, con = zone
+    elsewhere = write_valid_batch(landing.parent / "elsewhere", "hris", BATCH, rows=3)
+    (landing / "hris").mkdir(parents=True)
+    (landing / "hris" / BATCH).symlink_to(elsewhere, target_is_directory=True)
+    [result] = ingest(zone).results
+    assert result.status == "refused"
+    [finding] = result.error.findings
+    assert finding.message == f"the batch folder is a symbolic link; {PLAIN_ONLY}"
+    folder, reason = quarantined(zone)
+    assert sorted(p.name for p in folder.iterdir()) == [REASON_FILE] and reason["not_copied"] == ["."]
+
+    (landing / "hris" / BATCH).unlink()
+    batch = write_valid_batch(landing, "hris", BATCH, rows=3)
+    (batch / MANIFEST_NAME).unlink()
+    (batch / MANIFEST_NAME).symlink_to(elsewhere / MANIFEST_NAME)
+    [result] = ingest(zone).results
+    assert result.status == "refused"
+    assert [f.message for f in result.error.findings] == [f"{MANIFEST_NAME} is a symbolic link; {PLAIN_ONLY}"]
+    assert raw_rows(con) == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_named_pipe_is_refused_without_being_opened(zone):
+    landing, con = zone
+    batch = write_valid_batch(landing, "hris", BATCH, rows=3)
+    (batch / "employees.csv").unlink()
+    os.mkfifo(batch / "employees.csv")
+    outcome = []
+    worker = threading.Thread(target=lambda: outcome.append(ingest(zone)), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert outcome, "the ingest blocked on the pipe: it was opened"
+    [result] = outcome[0].results
+    assert result.status == "refused"
+    assert [f.message for f in result.error.findings] == [
+        f"employees.csv is a named pipe (FIFO); {PLAIN_ONLY}"
+    ]
+    folder, reason = quarantined(zone)
+    assert not (folder / "employees.csv").exists() and reason["not_copied"] == ["employees.csv"]
+    assert raw_rows(con) == 0
+
+
+def test_a_folder_that_is_not_a_batch_id_is_reported_once_and_listed_ignored(tmp_path, monkeypatch):
+    settings = use(monkeypatch, settings_for(tmp_path / "home")).ensure()
+    landing = settings.landing_dir
+    write_valid_batch(landing, "hris", BATCH, rows=3)
+    for name in (f"{BATCH}..", "not-a-timestamp", "2026-13-45T999999Z"):
+        write_valid_batch(landing, "hris", BATCH, rows=3).rename(landing / "hris" / name)
+        write_valid_batch(landing, "hris", BATCH, rows=3)  # the good one again, in place
+    zone = (landing, duckdb.connect(str(settings.warehouse_path)))
+    try:
+        first = ingest(zone)
+        assert [r.status for r in first.results] == ["loaded"]
+        assert sorted(f.file for f in first.ignored) == [
+            f"hris/{BATCH}..",
+            "hris/2026-13-45T999999Z",
+            "hris/not-a-timestamp",
+        ]
+        assert all(not f.blocking and "is not a batch id" in f.message for f in first.ignored)
+        assert ingest(zone).ignored == []  # reported once
+        loaded = zone[1].execute("SELECT DISTINCT _batch_id FROM raw.hris__employees").fetchall()
+        assert loaded == [(BATCH,)]
+    finally:
+        zone[1].close()
+    states = {(s.system, s.batch_id): s for s in batch_states(settings)}
+    assert states[("hris", "not-a-timestamp")].state == "ignored"
+    assert "is not a batch id" in states[("hris", f"{BATCH}..")].note
+    assert states[("hris", BATCH)].state == "loaded"
+
+
+@pytest.mark.parametrize(
+    ("duplicate", "key"),
+    [
+        (lambda text: text.replace('{"batch_id": ', '{"system": "crm", "batch_id": ', 1), "system"),
+        (lambda text: text.replace('"files": {', '"files": {"employees": {}, ', 1), "employees"),
+    ],
+)
+def test_a_manifest_with_a_duplicate_key_is_refused_naming_it(zone, duplicate, key):
+    landing, con = zone
+    batch = write_valid_batch(landing, "hris", BATCH, rows=3)
+    manifest = json.dumps(json.loads((batch / MANIFEST_NAME).read_text()))
+    changed = duplicate(manifest)
+    assert changed != manifest
+    (batch / MANIFEST_NAME).write_text(changed)
+    [result] = ingest(zone).results
+    assert result.status == "refused"
+    [finding] = result.error.findings
+    assert finding.file == f"hris/{BATCH}/{MANIFEST_NAME}"
+    assert f"the key {key!r} more than once" in finding.message
+    assert raw_rows(con) == 0
+
+
+def test_a_vendor_batch_holding_a_link_is_refused_unread_and_not_mapped(zone):
+    landing, con = zone
+    fixture = batch_folder("bamboohr")
+    folder = landing / "bamboohr" / fixture.name
+    shutil.copytree(fixture, folder)
+    victim = sorted(p for p in folder.iterdir() if p.suffix == ".csv")[0]
+    secret = landing.parent / "passwd"
+    secret.write_bytes(SECRET)
+    victim.unlink()
+    victim.symlink_to(secret)
+    mapping = load_mapping(FIXTURES / "bamboohr" / "mapping.yaml", "bamboohr")
+    quarantine = Quarantine(landing.parent / "quarantine")
+
+    [result] = map_pending(con, mapping, landing, landing.parent / "receipts", quarantine)
+    assert result.status == "refused"
+    assert [f.message for f in result.findings] == [f"{victim.name} is a symbolic link; {PLAIN_ONLY}"]
+    assert not (landing / mapping.system).exists()  # no contract batch written
+    copy = landing.parent / "quarantine" / result.vendor.batch_id
+    assert not (copy / victim.name).exists()
+    assert_nothing_copied_through(copy, SECRET)
+    assert map_pending(con, mapping, landing, landing.parent / "receipts", quarantine) == []  # handled
