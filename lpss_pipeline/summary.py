@@ -45,6 +45,7 @@ BATCHES_SQL = """
     UNION ALL
     SELECT system, batch_id,
         CASE WHEN bool_or(stage = 'retired') THEN 'retired'
+            WHEN arg_max(stage, quarantined_at) = 'waiting' THEN 'waiting'
             ELSE 'quarantined (' || arg_max(stage, quarantined_at) || ')' END,
         max(quarantined_at), NULL
     FROM ops.quarantined_batches

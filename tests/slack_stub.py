@@ -4,7 +4,8 @@ It implements what lpss calls (conversations.list/open/history, users.lookupByEm
 chat.postMessage with metadata) and misbehaves on request: ``fail(method, *faults)`` queues
 faults for the next calls of a method: ``"429"`` (rate limited, Retry-After: 1), ``"500"``,
 ``"drop"`` (connection closed before processing) and ``"drop_after"`` (the message is posted,
-then the connection is closed before the answer: the lost-response case).
+then the connection is closed before the answer: the lost-response case). ``hang_seconds`` makes
+every call wait that long before answering (an outage that times out).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class SlackStub:
         self.calls: dict[str, int] = defaultdict(int)
         self.faults: dict[str, deque] = defaultdict(deque)
         self.token: str | None = None
+        self.hang_seconds = 0.0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -116,6 +118,9 @@ class SlackStub:
                 with stub._lock:
                     stub.calls[method] += 1
                     fault = stub.faults[method].popleft() if stub.faults[method] else None
+                if stub.hang_seconds:
+                    time.sleep(stub.hang_seconds)
+                    return  # the client gave up long ago
                 if fault == "drop":
                     self.close_connection = True
                     self.connection.shutdown(2)

@@ -8,6 +8,8 @@ recording. Permanent errors are marked failed and reported to the data channel.
 from __future__ import annotations
 
 import json
+import socket
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -281,3 +283,95 @@ def test_export_text_arrives_escaped_for_mrkdwn_and_lpss_links_still_work(con, s
     assert "&lt;@U123&gt; see &lt;https://evil.test|here&gt;" in everything
     assert "2026-05-01 &amp; is not completed" in everything
     assert "E&lt;!here&gt;" in everything
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def left_pending(con) -> tuple:
+    """(distinct status, next attempt, claim), and the attempts counted: only the 3 calls that failed."""
+    return con.execute(
+        "select list(distinct (status, next_attempt_at, claim_id)), sum(attempts) from ops.alert_deliveries"
+    ).fetchone()
+
+
+def test_an_unreachable_slack_stops_the_dispatch_quickly_and_leaves_everything_pending(
+    con, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    refused = SlackResource(
+        outbox_dir=str(tmp_path / "outbox"),
+        base_url=f"http://127.0.0.1:{closed_port()}/api/",
+        backoff_seconds=0.05,
+        timeout_seconds=2,
+    )
+    for n in range(4):
+        plan(con, f"intervention:E{n}:2026-05-01", "channel", "#lpss-hr")
+        plan(con, f"intervention:E{n}:2026-05-01", "user", f"UMANAGER{n}")
+    started = time.monotonic()
+    report = run(con, refused, Clock(), tmp_path)
+    assert time.monotonic() - started < 60
+    assert report.stopped and "Connection refused" in report.stopped
+    assert not report.ok and report.delivered == 0 and report.failed == 0 and report.retrying == 0
+    assert report.waiting == 8  # 4 to the HR channel as single messages, 4 managers
+    assert left_pending(con) == ([("pending", None, None)], 3)  # due again at once, never failed
+    assert "8 wait for the next run: the sink was unreachable (3 connection failures in a row" in (
+        report.summary()
+    )
+
+
+def test_a_hanging_slack_times_out_and_the_next_run_delivers_everything(con, stub, tmp_path, monkeypatch):
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    slack = SlackResource(
+        outbox_dir=str(tmp_path / "outbox"), base_url=stub.base_url, backoff_seconds=0.05, timeout_seconds=1
+    )
+    plan(con, "intervention:E1:2026-05-01", "channel", "#lpss-hr")
+    for n in range(4):
+        plan(con, "intervention:E1:2026-05-01", "user", f"UMANAGER{n}")
+    stub.hang_seconds = 3
+    started = time.monotonic()
+    report = run(con, slack, Clock(), tmp_path)
+    assert time.monotonic() - started < 30
+    assert sum(stub.calls.values()) == 3  # slack_connection_failures_before_stop, then no more calls
+    assert report.stopped and not report.ok and report.waiting == 5 and not stub.posted()
+    assert left_pending(con) == ([("pending", None, None)], 3)
+    stub.hang_seconds = 0
+    again = run(con, slack, Clock(), tmp_path)  # the next run, no backoff to wait for
+    assert again.ok and again.delivered == 5
+    assert set(statuses(con).values()) == {"delivered"}
+
+
+def test_a_planned_backoff_alone_is_not_a_failed_step(con, stub, slack, tmp_path):
+    plan(con, "intervention:E1:2026-05-01", "channel", "#lpss-hr")
+    stub.fail("chat.postMessage", "500")
+    first = run(con, slack, Clock(), tmp_path)
+    assert first.retrying == 1 and first.ok  # a temporary error: retried after a planned backoff
+    second = run(con, slack, Clock(T0 + timedelta(seconds=10)), tmp_path)  # still in its backoff
+    assert second.ok and second.delivered == 0 and not stub.posted()
+
+
+def test_a_torn_outbox_line_is_moved_aside_and_the_others_proceed(con, tmp_path, monkeypatch):
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    slack = SlackResource(outbox_dir=str(tmp_path / "outbox"))
+    plan(con, "intervention:E1:2026-05-01", "channel", "#lpss-hr")
+    assert run(con, slack, Clock(), tmp_path).delivered == 1
+    hr = tmp_path / "outbox" / "lpss-hr.jsonl"
+    torn = '{"alert_keys": ["intervention:E9:2026-05-01"], "claim_id": "dead'
+    with hr.open("a") as handle:
+        handle.write(torn)  # a crash mid-write: no closing brace, no newline
+    plan(con, "intervention:E2:2026-05-01", "channel", "#lpss-hr")
+    plan(con, "intervention:E2:2026-05-01", "user", "UMANAGER")
+    report = run(con, slack, Clock(T0 + timedelta(minutes=1)), tmp_path)
+    assert report.delivered == 2 and report.ok
+    assert report.unreadable == ["lpss-hr.jsonl: 1 unreadable line(s) moved to lpss-hr.jsonl.unreadable"]
+    assert (tmp_path / "outbox" / "lpss-hr.jsonl.unreadable").read_text() == torn + "\n"
+    lines = [json.loads(line) for line in hr.read_text().splitlines()]
+    assert [r["alert_keys"] for r in lines] == [
+        ["intervention:E1:2026-05-01"],
+        ["intervention:E2:2026-05-01"],
+    ]
+    assert set(statuses(con).values()) == {"delivered"}
+    assert run(con, slack, Clock(T0 + timedelta(days=1)), tmp_path).unreadable == []

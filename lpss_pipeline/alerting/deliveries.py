@@ -237,6 +237,21 @@ def release(
     )
 
 
+def release_unsent(con: duckdb.DuckDBPyConnection, claim_ids: list[str], tried: list[bool]) -> None:
+    """Back to pending and due at once, one statement for many claims whose message never left
+    (the sink unreachable); a claim the sink was never even asked about gets its attempt back."""
+    if not claim_ids:
+        return
+    con.execute(
+        """update ops.alert_deliveries as d
+        set claim_id = null, claimed_at = null, next_attempt_at = null,
+            attempts = d.attempts - (case when c.tried then 0 else 1 end)
+        from (select unnest(?) as claim_id, unnest(?) as tried) as c
+        where d.claim_id = c.claim_id and d.status = 'pending'""",
+        [claim_ids, tried],
+    )
+
+
 def record_failed(con: duckdb.DuckDBPyConnection, claim_id: str, error: str) -> None:
     con.execute(
         """update ops.alert_deliveries set status = 'failed', last_error = ?

@@ -55,7 +55,14 @@ def dispatch(
     """
     cache = _load_user_cache(con)
     sink: LocalOutbox | SlackSink = sink_for(cache)
-    dispatcher = Dispatcher(con, sink, link, int(parameter("alert_digest_threshold")), now=now)
+    dispatcher = Dispatcher(
+        con,
+        sink,
+        link,
+        int(parameter("alert_digest_threshold")),
+        now=now,
+        stop_after=int(parameter("slack_connection_failures_before_stop")),
+    )
     report = dispatcher.run(outbox_dir)
     _save_user_cache(con, cache, now())
     reviews.open_cases(con, parameter("review_due_hours"))

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from http.client import HTTPException
 from pathlib import Path
 
 from slack_sdk import WebClient
@@ -42,14 +44,23 @@ PERMANENT_ERRORS = frozenset(
 )
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 METADATA_EVENT = "lpss_alert"
+UNREADABLE_SUFFIX = ".unreadable"
+log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
-    """A delivery that cannot succeed (permanent) or may succeed later (transient)."""
+    """A delivery that cannot succeed (permanent) or may succeed later (transient). ``connection``:
+    Slack could not be reached at all (refused, reset, timed out), the dispatcher's stop signal."""
 
-    def __init__(self, message: str, permanent: bool):
+    def __init__(self, message: str, permanent: bool, connection: bool = False):
         super().__init__(message)
         self.permanent = permanent
+        self.connection = connection
+
+
+def _unreachable(error: Exception) -> bool:
+    """Refused, reset, dropped or timed out (URLError and TimeoutError are OSErrors)."""
+    return isinstance(error, OSError | HTTPException)
 
 
 @dataclass(frozen=True)
@@ -60,12 +71,15 @@ class Target:
 
 class LocalOutbox:
     """``LPSS_HOME/outbox/<channel>.jsonl`` (``user-<id or e-mail>.jsonl`` for people): one JSON line
-    per message, never two with the same claim id."""
+    per message, never two with the same claim id. A line that cannot be read (torn by a crash
+    mid-write, edited by hand) is moved to ``<file>.unreadable`` and logged, and the file is rewritten
+    without it, so it never blocks the other deliveries; ``moved_aside`` says what was moved."""
 
     via = "outbox"
 
     def __init__(self, directory: Path):
         self.directory = Path(directory)
+        self.moved_aside: list[str] = []
 
     def target(self, recipient_kind: str, recipient: str) -> Target:
         stem = recipient.lstrip("#") if recipient_kind == "channel" else f"user-{recipient}"
@@ -75,8 +89,7 @@ class LocalOutbox:
         self.directory.mkdir(parents=True, exist_ok=True)
         with (self.directory / f"{channel}.jsonl").open("a+", encoding="utf-8") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            handle.seek(0)
-            posted = _ts_of(handle, claim_id)
+            posted = _ts_of(self._records(handle), claim_id)
             if posted is not None:
                 return posted
             now = datetime.now(UTC)
@@ -97,37 +110,71 @@ class LocalOutbox:
         path = self.directory / f"{channel}.jsonl"
         if not path.exists():
             return None
-        with path.open(encoding="utf-8") as handle:
-            return _ts_of(handle, claim_id)
+        with path.open("a+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            return _ts_of(self._records(handle), claim_id)
+
+    def _records(self, handle) -> list[dict]:
+        """The file's records (its lock held); unreadable lines moved aside, the file rewritten without
+        them (ending in a newline, so the next record never lands on a torn one)."""
+        handle.seek(0)
+        lines = handle.read().splitlines()
+        records, torn = [], []
+        for line in lines:
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or not isinstance(record.get("ts"), str):
+                    raise ValueError("not an outbox record")
+            except ValueError:
+                torn.append(line)
+                continue
+            records.append(record)
+        if torn:
+            path = Path(handle.name)
+            aside = path.with_name(path.name + UNREADABLE_SUFFIX)
+            with aside.open("a", encoding="utf-8") as out:
+                out.writelines(line + "\n" for line in torn)
+            handle.seek(0)
+            handle.truncate()
+            handle.writelines(json.dumps(r, sort_keys=True, default=str) + "\n" for r in records)
+            handle.flush()
+            finding = f"{path.name}: {len(torn)} unreadable line(s) moved to {aside.name}"
+            log.warning("outbox %s", finding)
+            self.moved_aside.append(finding)
+        return records
 
 
-def _ts_of(lines, claim_id: str) -> str | None:
-    """The ``ts`` of the outbox line carrying ``claim_id``, if any."""
-    for line in lines:
-        record = json.loads(line) if line.strip() else {}
+def _ts_of(records: list[dict], claim_id: str) -> str | None:
+    """The ``ts`` of the outbox record carrying ``claim_id``, if any."""
+    for record in records:
         if record.get("claim_id") == claim_id:
             return record["ts"]
     return None
 
 
-def web_clients(token: str, base_url: str, max_retries: int, backoff: float) -> tuple[WebClient, WebClient]:
+def web_clients(
+    token: str, base_url: str, max_retries: int, backoff: float, timeout: int = 10
+) -> tuple[WebClient, WebClient]:
     """(reader, poster). The reader retries 429 (honouring Retry-After), server errors and dropped
     connections; the poster retries only 429, which Slack guarantees was not processed: after a
     server error or a dropped connection a message may have been posted, so the dispatcher looks
-    for it (by its claim id) before posting again."""
+    for it (by its claim id) before posting again. Every call times out after ``timeout`` seconds
+    (slack_timeout_seconds)."""
     interval = BackoffRetryIntervalCalculator(backoff_factor=backoff)
     rate_limit = RateLimitErrorRetryHandler(max_retry_count=max_retries)
     reader = WebClient(
         token=token,
         base_url=base_url,
-        timeout=15,
+        timeout=timeout,
         retry_handlers=[
             rate_limit,
             ServerErrorRetryHandler(max_retry_count=max_retries, interval_calculator=interval),
             ConnectionErrorRetryHandler(max_retry_count=max_retries, interval_calculator=interval),
         ],
     )
-    poster = WebClient(token=token, base_url=base_url, timeout=15, retry_handlers=[rate_limit])
+    poster = WebClient(token=token, base_url=base_url, timeout=timeout, retry_handlers=[rate_limit])
     return reader, poster
 
 
@@ -151,7 +198,9 @@ class SlackSink:
             code = error.response.get("error", "unknown_error")
             raise DeliveryError(f"{method}: {code}", permanent=code in PERMANENT_ERRORS) from error
         except Exception as error:  # retries exhausted: connection refused, reset, timeouts
-            raise DeliveryError(f"{method}: {error}", permanent=False) from error
+            raise DeliveryError(
+                f"{method}: {error}", permanent=False, connection=_unreachable(error)
+            ) from error
 
     def _channel_id(self, name: str) -> str:
         if self._channels is None:
@@ -205,7 +254,9 @@ class SlackSink:
             code = error.response.get("error", "unknown_error")
             raise DeliveryError(f"chat.postMessage: {code}", permanent=code in PERMANENT_ERRORS) from error
         except Exception as error:  # a server error or a dropped connection: maybe posted
-            raise DeliveryError(f"chat.postMessage: {error}", permanent=False) from error
+            raise DeliveryError(
+                f"chat.postMessage: {error}", permanent=False, connection=_unreachable(error)
+            ) from error
 
     def find(self, channel: str, claim_id: str, since: datetime) -> str | None:
         oldest = f"{since.replace(tzinfo=since.tzinfo or UTC).timestamp() - 60:.6f}"

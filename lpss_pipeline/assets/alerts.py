@@ -44,7 +44,7 @@ def send_pending_alerts(context: dg.OpExecutionContext, warehouse: WarehouseReso
     with warehouse.connect() as con:
         report = dispatch(con, slack.sink, Path(slack.outbox_dir), slack.link)
         republish_deliveries(con, Path(warehouse.published_path))  # the dashboard's alert list
-    context.log.info(f"alerts: {report}")
+    context.log.info(report.summary())
     context.add_output_metadata(
         {
             "delivered": report.delivered,
@@ -52,11 +52,16 @@ def send_pending_alerts(context: dg.OpExecutionContext, warehouse: WarehouseReso
             "failed": report.failed,
             "retrying": report.retrying,
             "reconciled": report.reconciled,
+            "waiting": report.waiting + report.unresolved,
             "via": "slack" if slack.configured else "outbox",
         }
     )
-    if report.failed:
-        context.log.warning("\n".join(report.errors))
+    for finding in report.unreadable:
+        context.log.warning(f"outbox: {finding}")
+    if report.errors:
+        context.log.warning("\n".join(report.errors[:20]))
+    if not report.ok:  # lpss alerts send / lpss run exit non-zero; a planned backoff alone is fine
+        raise dg.Failure(description=report.summary())
 
 
 @dg.op(pool=WAREHOUSE_POOL)

@@ -77,6 +77,7 @@ def build_raw_checks(system: str) -> dg.AssetChecksDefinition:
                 {
                     "batches_checked": ", ".join(checked) or "none loaded",
                     "quarantined_batches": ", ".join(quarantined) or "none",
+                    "waiting_batches": ", ".join(v.batch.label for v in validations if v.waiting) or "none",
                     **docs_metadata(docs),
                 },
             )

@@ -32,6 +32,7 @@ COLOURS = {
     "unchanged": "dim",
     "pending": "yellow",
     "mapped": "cyan",
+    "waiting": "yellow",
     "quarantined": "red",
     "retired": "magenta",
     "ignored": "dim",
@@ -96,7 +97,7 @@ def batches(
     ctx: typer.Context,
     system: str = typer.Option(None, "--system", help="Only this system (hris, crm) or vendor source."),
 ) -> None:
-    """List every batch of every system: loaded, quarantined, retired, unchanged, pending or mapped,
+    """List every batch of every system: loaded, waiting, quarantined, retired, unchanged, pending or mapped,
     and the folders ignored because their name is not a batch id."""
     if ctx.invoked_subcommand is not None:
         return

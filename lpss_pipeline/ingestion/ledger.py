@@ -7,6 +7,10 @@ A contract batch is in one state (SPEC section 2, "Batches over time"):
   a data-integrity check (its rows stay in raw); a row in ``ops.quarantined_batches``;
 - ``retired``: loaded, then taken out of the marts by a person (``lpss batches retire``): a row in
   ``ops.quarantined_batches`` at stage ``retired`` with who and why; its rows stay in raw;
+- ``waiting``: a loaded CRM batch held out of the marts while the HRIS side is unsettled (its owner
+  e-mails match no employee and the HRIS batch of its day or later was refused): a row in
+  ``ops.quarantined_batches`` at stage ``waiting`` with why; checked again on every run, then
+  loaded (the row goes) or quarantined;
 - ``unchanged``: every file byte-identical to the latest good batch of its system, so nothing was
   loaded: a row in ``ops.unchanged_batches`` and a receipt, no quarantine, no alert;
 - ``pending``: complete in the landing zone and not handled yet (``lpss batches`` reads it there);
@@ -27,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from lpss_pipeline.quality.quarantine import RETIRED, ensure_quarantine_ledger, latest_good_batch
+from lpss_pipeline.quality.quarantine import RETIRED, WAITING, ensure_quarantine_ledger, latest_good_batch
 
 from .errors import Finding
 from .landing import Batch, EntityFile
@@ -197,7 +201,7 @@ class BatchState:
 
     system: str  # hris, crm, or a vendor source
     batch_id: str
-    state: str  # loaded | quarantined | retired | unchanged | pending | mapped
+    state: str  # loaded | waiting | quarantined | retired | unchanged | pending | mapped
     loaded_at: datetime | None = None
     rows: int | None = None
     note: str = ""
@@ -251,6 +255,9 @@ def warehouse_states(con: duckdb.DuckDBPyConnection, tables: set[str]) -> dict[t
             if row["stage"] == RETIRED:
                 state.state = RETIRED
                 state.note = f"by {row.get('by_user') or 'unknown'} {when}: {row['reason']}"
+            elif row["stage"] == WAITING:
+                state.state = WAITING
+                state.note = f"since {when}: {row['reason']}"
             else:
                 state.state = "quarantined"
                 state.note = f"{row['stage']} {when}: {_first_finding(row['reason'])}"

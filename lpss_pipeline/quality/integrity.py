@@ -8,7 +8,7 @@ go to ``ops.data_quality_runs`` and ``ops.data_quality_findings`` for `lpss qual
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 import duckdb
@@ -31,7 +31,7 @@ from .batch_frames import (
     referenced_columns,
 )
 from .data_warnings import data_warnings
-from .quarantine import NOT_QUARANTINED, Quarantine, ensure_quarantine_ledger
+from .quarantine import NOT_QUARANTINED, RETIRED, WAITING, Quarantine, ensure_quarantine_ledger, hold, release
 
 # The batches of system ``$system`` validated by these checks, as ``_batch_id`` with ``loaded_at``; those
 # that also meet batch_frames.GOOD (loaded and not quarantined nor retired) passed them.
@@ -62,6 +62,7 @@ class BatchValidation:
     batch: BatchRef
     entities: dict[str, EntityResult] = field(default_factory=dict)
     batch_findings: list[Finding] = field(default_factory=list)  # not tied to one entity (stale batch)
+    waiting: str = ""  # why the batch is held (stage ``waiting``) instead of quarantined; see held_for()
 
     @property
     def quarantined(self) -> bool:
@@ -89,20 +90,27 @@ def ensure_results_tables(con: duckdb.DuckDBPyConnection) -> None:
 def batches_to_check(
     con: duckdb.DuckDBPyConnection, system: str, recheck_latest: bool = False
 ) -> list[BatchRef]:
-    """Loaded, good batches never validated; with ``recheck_latest`` and none new, the latest good
-    batch again (the daily re-check)."""
+    """Loaded, good batches never validated and held (``waiting``) ones; with ``recheck_latest`` and none
+    new, the latest good batch again (the daily re-check)."""
     ensure_results_tables(con)
+    ledger = (
+        "SELECT 1 FROM ops.quarantined_batches AS q WHERE q.system = i.system AND q.batch_id = i.batch_id"
+    )
     good = (
-        "FROM ops.ingested_batches AS i WHERE i.system = $system AND NOT EXISTS ("
-        "SELECT 1 FROM ops.quarantined_batches AS q WHERE q.system = i.system AND q.batch_id = i.batch_id)"
+        "FROM ops.ingested_batches AS i WHERE i.system = $system "
+        f"AND NOT EXISTS ({ledger} AND q.stage <> $waiting)"
     )
     new = con.execute(
-        f"SELECT i.batch_id {good} AND NOT EXISTS (SELECT 1 FROM ops.data_quality_runs AS r "
-        "WHERE r.system = i.system AND r.batch_id = i.batch_id) ORDER BY i.batch_id",
-        {"system": system},
+        f"SELECT i.batch_id {good} AND (NOT EXISTS (SELECT 1 FROM ops.data_quality_runs AS r "
+        "WHERE r.system = i.system AND r.batch_id = i.batch_id) "
+        f"OR EXISTS ({ledger} AND q.stage = $waiting)) "
+        "ORDER BY i.batch_id",
+        {"system": system, "waiting": WAITING},
     ).fetchall()
     if not new and recheck_latest:
-        new = con.execute(f"SELECT max(i.batch_id) {good} HAVING count(*) > 0", {"system": system}).fetchall()
+        new = con.execute(
+            f"SELECT max(i.batch_id) {good} HAVING count(*) > 0", {"system": system, "waiting": WAITING}
+        ).fetchall()
     return [BatchRef(system, row[0]) for row in new]
 
 
@@ -252,6 +260,49 @@ def record(con: duckdb.DuckDBPyConnection, validation: BatchValidation) -> None:
         )
 
 
+def held_for(con: duckdb.DuckDBPyConnection, validation: BatchValidation) -> str:
+    """Why a CRM batch is held rather than quarantined, or "" when it is not (SPEC section 10).
+
+    A batch whose only blocking finding is owner e-mails matching no employee is held while the HRIS
+    side is unsettled: an HRIS batch of its export day or later, newer than the latest HRIS batch that
+    passed its checks, was refused or quarantined, or is loaded and not checked yet. The e-mails were
+    then matched against employees that may not be today's; the next run checks the batch again."""
+    b = validation.batch
+    blocking = [f for f in validation.all_findings if f.blocking]
+    if b.system != "crm" or not blocking or any(f.check != "crm_email_match" for f in blocking):
+        return ""
+    passed = latest_passed_batch(con, "hris")
+    row = con.execute(
+        "SELECT batch_id, what FROM ("
+        "SELECT batch_id, 'refused or quarantined (' || arg_max(stage, quarantined_at) || ')' AS what "
+        "FROM ops.quarantined_batches WHERE system = 'hris' AND stage NOT IN ($retired, $waiting) "
+        "GROUP BY batch_id UNION ALL "
+        "SELECT batch_id, 'not checked yet' FROM ops.ingested_batches AS i WHERE system = 'hris' "
+        f"AND {NOT_QUARANTINED} AND NOT EXISTS (SELECT 1 FROM ops.data_quality_runs AS r "
+        "WHERE r.system = i.system AND r.batch_id = i.batch_id)) "
+        "WHERE batch_id >= $day AND ($passed IS NULL OR batch_id > $passed) ORDER BY batch_id DESC LIMIT 1",
+        {"retired": RETIRED, "waiting": WAITING, "day": f"{b.export_date:%Y-%m-%d}", "passed": passed},
+    ).fetchone()
+    if row is None:
+        return ""
+    return (
+        f"waiting for HRIS: owner e-mails match no employee of hris/{passed or '(none passed)'} "
+        f"while hris/{row[0]} is {row[1]}; checked again on the next run"
+    )
+
+
+def _held(validation: BatchValidation, reason: str) -> BatchValidation:
+    """The validation of a held batch: its blocking findings become warnings (it is out of staging)."""
+    held = BatchValidation(validation.batch, batch_findings=list(validation.batch_findings), waiting=reason)
+    for name, r in validation.entities.items():
+        findings = [
+            replace(f, blocking=False, message=f"{f.message} ({reason})") if f.blocking else f
+            for f in r.findings
+        ]
+        held.entities[name] = EntityResult(r.entity, r.expectations, findings)
+    return held
+
+
 def check_system(
     con: duckdb.DuckDBPyConnection,
     runner: GxRunner,
@@ -260,7 +311,8 @@ def check_system(
     landing_batch,
     recheck_latest: bool = False,
 ) -> list[BatchValidation]:
-    """Validate every batch of ``system`` due for a check; quarantine those with blocking findings.
+    """Validate every batch of ``system`` due for a check; quarantine those with blocking findings,
+    or hold them (``waiting``) when :func:`held_for` says the fault may be the other system's.
 
     ``landing_batch(ref)`` returns the landing-zone :class:`Batch` of a ref (its files are copied
     into the quarantine).
@@ -268,7 +320,13 @@ def check_system(
     validations = []
     for ref in batches_to_check(con, system, recheck_latest):
         validation = validate_batch(con, runner, ref)
+        if reason := held_for(con, validation):
+            validation = _held(validation, reason)
         record(con, validation)
+        if validation.waiting:
+            hold(con, landing_batch(ref), validation.waiting, validation.all_findings)
+        else:
+            release(con, ref.system, ref.batch_id)
         if validation.quarantined:
             quarantine.quarantine(con, landing_batch(ref), "data_integrity_checks", validation.all_findings)
         validations.append(validation)

@@ -8,7 +8,10 @@ ops.alert_deliveries. The landing folder is left as the exporter wrote it. Only 
 ``_quarantine.json`` names what was left out (``not_copied``).
 
 The same ledger holds the batches a person retired (``lpss batches retire``, stage ``retired``,
-``by_user`` who): it is the one list of batches staging and the checks skip.
+``by_user`` who): it is the one list of batches staging and the checks skip. A CRM batch whose
+e-mails match no employee while the HRIS side is unsettled is held there too (stage ``waiting``,
+:func:`hold`): out of staging, not quarantined (no copy, no alert), re-checked each run and released
+(:func:`release`) when the checks decide it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ NOT_QUARANTINED = (
 SHOWN_FINDINGS = 5
 RETIRED = "retired"
 """The ledger stage of a batch taken out of the marts by a person (ingestion/ledger.py)."""
+WAITING = "waiting"
+"""The ledger stage of a loaded batch held until another system's batch is settled (SPEC section 10)."""
 
 
 def ensure_quarantine_ledger(con: duckdb.DuckDBPyConnection) -> None:
@@ -55,9 +60,9 @@ def ledger_stage(con: duckdb.DuckDBPyConnection, batch: Batch, manifest_sha: str
     other); None when it did not."""
     row = con.execute(
         "SELECT stage FROM ops.quarantined_batches "
-        "WHERE system = ? AND batch_id = ? AND manifest_sha256 IS NOT DISTINCT FROM ? "
+        "WHERE system = ? AND batch_id = ? AND manifest_sha256 IS NOT DISTINCT FROM ? AND stage <> ? "
         "ORDER BY stage = ? DESC, quarantined_at DESC LIMIT 1",
-        [batch.system, batch.batch_id, manifest_sha, RETIRED],
+        [batch.system, batch.batch_id, manifest_sha, WAITING, RETIRED],
     ).fetchone()
     return row[0] if row else None
 
@@ -67,6 +72,40 @@ def latest_good_batch(con: duckdb.DuckDBPyConnection, system: str) -> str | None
         f"SELECT max(batch_id) FROM ops.ingested_batches AS i WHERE system = ? AND {NOT_QUARANTINED}",
         [system],
     ).fetchone()[0]
+
+
+def hold(con: duckdb.DuckDBPyConnection, batch: Batch, reason: str, findings: list[Finding]) -> None:
+    """Hold a loaded batch out of staging (stage ``waiting``) with the reason; replaces an earlier hold."""
+    ensure_quarantine_ledger(con)
+    release(con, batch.system, batch.batch_id)
+    try:
+        manifest_sha = batch.manifest_sha256
+    except OSError:
+        manifest_sha = None
+    con.execute(
+        "INSERT INTO ops.quarantined_batches "
+        "(system, batch_id, manifest_sha256, quarantined_at, stage, reason, findings, folder) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            batch.system,
+            batch.batch_id,
+            manifest_sha,
+            datetime.now(UTC),
+            WAITING,
+            reason,
+            json.dumps([f.as_dict() for f in findings]),
+            str(batch.path),
+        ],
+    )
+
+
+def release(con: duckdb.DuckDBPyConnection, system: str, batch_id: str) -> None:
+    """End a hold: the batch was checked again and passed or was quarantined."""
+    ensure_quarantine_ledger(con)
+    con.execute(
+        "DELETE FROM ops.quarantined_batches WHERE system = ? AND batch_id = ? AND stage = ?",
+        [system, batch_id, WAITING],
+    )
 
 
 def copy_plain_files(source: Path, target: Path) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 
 from lpss_pipeline.alerting.sinks import LocalOutbox, SlackSink, web_clients
-from lpss_pipeline.config import channel
+from lpss_pipeline.config import channel, config_values
 
 
 class SlackResource(dg.ConfigurableResource):
@@ -21,6 +21,7 @@ class SlackResource(dg.ConfigurableResource):
     token_env: str = "SLACK_BOT_TOKEN"
     max_retries: int = 3
     backoff_seconds: float = 0.5
+    timeout_seconds: int | None = None  # None: slack_timeout_seconds of lpss_parameters
     link: str = "http://127.0.0.1:3000/assets/marts/fct_alerts"  # where a message's "Open in lpss" goes
 
     @property
@@ -32,5 +33,8 @@ class SlackResource(dg.ConfigurableResource):
         if not token:
             return LocalOutbox(Path(self.outbox_dir))
         base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
-        reader, poster = web_clients(token, base, self.max_retries, self.backoff_seconds)
+        timeout = self.timeout_seconds or int(
+            config_values("lpss_parameters", key="parameter")["slack_timeout_seconds"]
+        )
+        reader, poster = web_clients(token, base, self.max_retries, self.backoff_seconds, timeout)
         return SlackSink(reader, poster, channel("hr"), {} if user_cache is None else user_cache)
