@@ -31,7 +31,13 @@ from pathlib import Path
 
 import duckdb
 
-from lpss_pipeline.quality.quarantine import RETIRED, WAITING, ensure_quarantine_ledger, latest_good_batch
+from lpss_pipeline.quality.quarantine import (
+    RETIRED,
+    WAITING,
+    ensure_quarantine_ledger,
+    latest_good_batch,
+    record,
+)
 
 from .errors import Finding
 from .landing import Batch, EntityFile
@@ -176,22 +182,8 @@ def retire(
         return Retirement(system, batch_id, before[1], before[2], before[3], already=True)
     if before:
         raise RetireError(f"{system}/{batch_id} is quarantined ({before[0]}): it is out of the marts already")
-    con.execute(
-        "INSERT INTO ops.quarantined_batches "
-        "(system, batch_id, manifest_sha256, quarantined_at, stage, reason, findings, folder, by_user) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            system,
-            batch_id,
-            manifest_sha,
-            now,
-            RETIRED,
-            reason.strip(),
-            json.dumps([]),
-            str(Path(landing_dir) / system / batch_id),
-            by_user,
-        ],
-    )
+    folder = Path(landing_dir) / system / batch_id
+    record(con, system, batch_id, manifest_sha, now, RETIRED, reason.strip(), [], folder, by_user)
     return Retirement(system, batch_id, by_user, now, reason.strip())
 
 

@@ -74,28 +74,49 @@ def latest_good_batch(con: duckdb.DuckDBPyConnection, system: str) -> str | None
     ).fetchone()[0]
 
 
+def manifest_sha_of(batch: Batch) -> str | None:
+    """The batch's manifest checksum, None when it cannot be read (the ledger row says so)."""
+    try:
+        return batch.manifest_sha256
+    except OSError:
+        return None
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    system: str,
+    batch_id: str,
+    manifest_sha: str | None,
+    when: datetime,
+    stage: str,
+    reason: str,
+    findings: list[dict],
+    folder: Path,
+    by_user: str | None = None,
+) -> None:
+    """One row of ``ops.quarantined_batches``: a quarantine, a hold or a retirement."""
+    con.execute(
+        "INSERT INTO ops.quarantined_batches (system, batch_id, manifest_sha256, quarantined_at, stage, "
+        "reason, findings, folder, by_user) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [system, batch_id, manifest_sha, when, stage, reason, json.dumps(findings), str(folder), by_user],
+    )
+
+
 def hold(con: duckdb.DuckDBPyConnection, batch: Batch, reason: str, findings: list[Finding]) -> None:
     """Hold a loaded batch out of staging (stage ``waiting``) with the reason; replaces an earlier hold."""
     ensure_quarantine_ledger(con)
     release(con, batch.system, batch.batch_id)
-    try:
-        manifest_sha = batch.manifest_sha256
-    except OSError:
-        manifest_sha = None
-    con.execute(
-        "INSERT INTO ops.quarantined_batches "
-        "(system, batch_id, manifest_sha256, quarantined_at, stage, reason, findings, folder) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            batch.system,
-            batch.batch_id,
-            manifest_sha,
-            datetime.now(UTC),
-            WAITING,
-            reason,
-            json.dumps([f.as_dict() for f in findings]),
-            str(batch.path),
-        ],
+    found = [f.as_dict() for f in findings]
+    record(
+        con,
+        batch.system,
+        batch.batch_id,
+        manifest_sha_of(batch),
+        datetime.now(UTC),
+        WAITING,
+        reason,
+        found,
+        batch.path,
     )
 
 
@@ -153,10 +174,7 @@ class Quarantine:
     ) -> Path:
         """Record, copy and announce; returns the quarantine folder."""
         ensure_quarantine_ledger(con)
-        try:
-            manifest_sha = batch.manifest_sha256
-        except OSError:
-            manifest_sha = None
+        manifest_sha = manifest_sha_of(batch)
         now = datetime.now(UTC)
         message = describe(batch, stage, findings)
         folder = self._folder(batch)
@@ -174,20 +192,8 @@ class Quarantine:
             "not_copied": not_copied,  # not plain files: never followed, read or copied
         }
         (folder / REASON_FILE).write_text(json.dumps(reason, indent=2) + "\n")
-        con.execute(
-            "INSERT INTO ops.quarantined_batches "
-            "(system, batch_id, manifest_sha256, quarantined_at, stage, reason, findings, folder) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                batch.system,
-                batch.batch_id,
-                manifest_sha,
-                now,
-                stage,
-                message,
-                json.dumps(reason["findings"]),
-                str(folder),
-            ],
+        record(
+            con, batch.system, batch.batch_id, manifest_sha, now, stage, message, reason["findings"], folder
         )
         raise_alert(
             con,
