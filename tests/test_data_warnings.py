@@ -355,7 +355,7 @@ def checked(wh, runner):
 
 def test_a_backfill_of_old_exports_raises_one_late_alert_whatever_its_age(wh, tmp_path):
     from expectations.gx_run import GxRunner
-    from lpss_pipeline.quality.integrity import freshness_findings
+    from lpss_pipeline.quality.freshness import freshness_findings
 
     runner = GxRunner(tmp_path / "gx", tmp_path / "docs")
     for as_of in (date(2022, 1, 17), date(2022, 2, 17)):
@@ -383,7 +383,7 @@ def test_a_backfill_of_old_exports_raises_one_late_alert_whatever_its_age(wh, tm
 
 def test_the_late_alert_names_the_latest_batch_that_passed_its_checks(wh, tmp_path):
     from expectations.gx_run import GxRunner
-    from lpss_pipeline.quality.integrity import freshness_findings
+    from lpss_pipeline.quality.freshness import freshness_findings
 
     runner = GxRunner(tmp_path / "gx", tmp_path / "docs")
     now = datetime.now(UTC)

@@ -48,7 +48,8 @@ def build_raw_checks(system: str) -> dg.AssetChecksDefinition:
         config: RawCheckConfig,
     ):
         from expectations.gx_run import GxRunner
-        from lpss_pipeline.quality.integrity import check_system, freshness_findings, landing_batch_for
+        from lpss_pipeline.quality.freshness import freshness_findings
+        from lpss_pipeline.quality.integrity import check_system, landing_batch_for
 
         runner = GxRunner(quality.gx_path, quality.data_docs_path)
         with warehouse.connect() as con:
