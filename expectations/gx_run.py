@@ -6,6 +6,7 @@ under ``LPSS_HOME/gx`` and rendered as Data Docs into ``LPSS_HOME/data_docs``.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,20 @@ def prune_results(validations_dir: Path, keep: int = KEEP_RESULTS) -> None:
     for results in by_suite.values():
         for old in sorted(results, key=lambda p: p.stat().st_mtime)[:-keep]:
             old.unlink()
+
+
+def docs_site_config(context_root: Path, docs_dir: Path) -> dict[str, Any]:
+    """The Data Docs site's config, its folder relative to the GX context root (``<gx_dir>/gx``).
+
+    GX resolves a relative ``base_directory`` against the context root (TupleFilesystemStoreBackend,
+    given the root by the data context), so a copied or moved LPSS_HOME writes its Data Docs into
+    itself: an absolute path stored in great_expectations.yml would keep pointing at the original."""
+    relative = os.path.relpath(Path(docs_dir).resolve(), Path(context_root).resolve())
+    return {
+        "class_name": "SiteBuilder",
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": relative},
+    }
 
 
 @dataclass(frozen=True)
@@ -76,19 +91,12 @@ class GxRunner:
 
         self.context = gx.get_context(mode="file", project_root_dir=str(gx_dir))
         self.context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no bars in run logs
-        sites = self.context.get_config().data_docs_sites or {}
+        site = docs_site_config(Path(self.context.root_directory), self.docs_dir)
+        sites = self.context.config.data_docs_sites or {}
         if DOCS_SITE not in sites:
-            self.context.add_data_docs_site(
-                site_name=DOCS_SITE,
-                site_config={
-                    "class_name": "SiteBuilder",
-                    "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-                    "store_backend": {
-                        "class_name": "TupleFilesystemStoreBackend",
-                        "base_directory": str(self.docs_dir),
-                    },
-                },
-            )
+            self.context.add_data_docs_site(site_name=DOCS_SITE, site_config=site)
+        elif sites[DOCS_SITE] != site:  # a copied or moved home, or the absolute path lpss once stored
+            self.context.update_data_docs_site(site_name=DOCS_SITE, site_config=site)
         self.source = self.context.data_sources.add_or_update_pandas("lpss")
         prune_results(Path(gx_dir) / "gx" / "uncommitted" / "validations")
 

@@ -83,7 +83,7 @@ def _column_expectations(e: Entity, c: Column, ctx: RawContext) -> list[Expectat
                 "ExpectColumnValuesToBeUnique",
                 {"column": f"_{col}_normalized"},
                 "unique_case_insensitive",
-                description=f"{col} unique ignoring case and spaces",
+                description=f"{col} unique as e-mails compare (Unicode case and width folded, trimmed)",
                 about=col,
             )
         )

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import typer
+from rich.console import Console
 
 from lpss_pipeline.bench.command import bench, bench_report
 from lpss_pipeline.config.commands import config_app
@@ -18,6 +19,7 @@ from lpss_pipeline.console import console, ensured_settings, new_table
 from lpss_pipeline.dashboard.commands import print_demo_accounts, serve, users_app
 from lpss_pipeline.ingestion.commands import batches_app
 from lpss_pipeline.mapping.commands import check, mappings_app
+from lpss_pipeline.recovery.doctor import doctor
 from lpss_pipeline.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, load_settings, mlflow_store_exists
 from lpss_pipeline.synthetic.commands import SOURCE_HELP, generate, generate_organisation, vendor_option
 
@@ -40,10 +42,25 @@ DEMO_STATE = (
 
 
 def _run(settings: Settings, job_name: str, verbose: bool) -> bool:
-    from lpss_pipeline.runner import run_job
+    from lpss_pipeline.runner import RunStopped, run_job
 
-    with console.status(f"Running {job_name}"):
-        outcome = run_job(settings, job_name, verbose=verbose)
+    # While a run executes, Dagster redirects this process's stdout into its log capture: what the
+    # watch says, and the last word of a stopped run, go to the terminal directly.
+    terminal = Console(file=os.fdopen(os.dup(sys.stdout.fileno()), "w"))
+
+    def say(line: str) -> None:
+        terminal.print(line, markup=False, highlight=False)
+
+    try:
+        with console.status(f"Running {job_name}"):
+            outcome = run_job(settings, job_name, verbose=verbose, say=say)
+    except RunStopped as stopped:
+        # The run is recorded and its slots are free; the step still executing in the run's thread
+        # must not outlive the command, so the process ends here.
+        terminal.print(f"[red]{stopped}[/]", highlight=False)
+        terminal.file.flush()
+        os._exit(stopped.exit_code)
+    terminal.file.close()
     if outcome.success:
         console.print(f"[green]{job_name} succeeded[/] (run {outcome.run_id})")
     else:
@@ -155,6 +172,7 @@ app.command()(check)  # the mapping's too (lpss_pipeline/mapping/commands.py)
 app.add_typer(mappings_app, name="mappings")
 app.add_typer(batches_app, name="batches")  # lpss_pipeline/ingestion/commands.py
 app.add_typer(config_app, name="config")
+app.command()(doctor)  # lpss_pipeline/recovery/doctor.py
 
 alerts_app = typer.Typer(help="Alerts and reminders: their delivery status, and sending what is pending.")
 app.add_typer(alerts_app, name="alerts")
@@ -182,7 +200,13 @@ def mlflow_ui(
     port: int = typer.Option(5000, help="Port of the MLflow UI."),
 ) -> None:
     """Start the MLflow UI on the readiness model's store: runs, metrics, plots, the registry."""
+    from ml.relocation import home_store, relocate_artifact_root
+    from ml.tracking import EXPERIMENT
+
     settings = ensured_settings()
+    store = home_store(settings.mlflow_tracking_uri, settings.mlartifacts_dir)
+    if store is not None:  # a copied home's UI must read (and write) its own artifacts
+        relocate_artifact_root(store, EXPERIMENT, settings.mlartifacts_dir)
     env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"}
     mlflow = Path(sys.executable).with_name("mlflow")
     cmd = [

@@ -28,6 +28,7 @@ from lpss_pipeline.sensors import (
     export_batch_sensor,
     review_escalation_sensor,
     run_failure_sensor,
+    run_recovery_sensor,
     slack_alert_sensor,
 )
 from lpss_pipeline.settings import Settings, load_settings
@@ -70,7 +71,13 @@ def build_defs(settings: Settings) -> dg.Definitions:
             review_escalation_job,
         ],
         schedules=schedules,
-        sensors=[export_batch_sensor, slack_alert_sensor, review_escalation_sensor, run_failure_sensor],
+        sensors=[
+            export_batch_sensor,
+            slack_alert_sensor,
+            review_escalation_sensor,
+            run_failure_sensor,
+            run_recovery_sensor,
+        ],
         resources={
             **file_resources(settings),
             "dbt": LpssDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE),

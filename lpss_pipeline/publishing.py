@@ -32,11 +32,17 @@ DELIVERIES_SELECT = """
 """
 
 
+def temporary_copy(target: Path) -> Path:
+    """Where a new copy of ``target`` is written before the rename. The name carries the writer's pid,
+    so a copy left by a killed process is recognised and removed (recovery/home.py)."""
+    return target.with_name(f".{target.name}.{os.getpid()}-{uuid.uuid4().hex}.tmp")
+
+
 def publish_schema(warehouse_path: Path, target: Path, schema: str = PUBLISHED_SCHEMA) -> dict[str, int]:
     """Copy every table of ``schema`` into ``target`` atomically, then recreate its views over the
     copies; return rows per table (views are not counted: dim_access_grants expands on read)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    tmp = temporary_copy(target)
     rows: dict[str, int] = {}
     con = duckdb.connect(str(tmp), config=duckdb_config())
     try:
@@ -98,7 +104,7 @@ def republish_deliveries(warehouse: duckdb.DuckDBPyConnection, target: Path) -> 
     source = warehouse.execute("SELECT current_database()").fetchone()[0]
     if not target.exists() or not _has_outbox(warehouse, source):
         return None
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    tmp = temporary_copy(target)
     shutil.copyfile(target, tmp)
     try:
         warehouse.execute("ATTACH ? AS lpss_published", [str(tmp)])

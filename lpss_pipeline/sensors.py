@@ -22,7 +22,9 @@ from lpss_pipeline.contract import entities_of
 from lpss_pipeline.ingestion.receipts import unhandled_batches
 from lpss_pipeline.jobs import ingest_job
 from lpss_pipeline.mapping.batches import pending_by_source
+from lpss_pipeline.recovery.home import recover
 from lpss_pipeline.resources import LandingZoneResource, SlackResource
+from lpss_pipeline.settings import load_settings
 
 INTERVAL_SECONDS = 15
 """How often the export and alert sensors look: each reads a folder or one small file, and the two
@@ -115,6 +117,17 @@ def review_escalation_sensor(context: dg.SensorEvaluationContext, slack: SlackRe
         return dg.SkipReason("no review case past its deadline")
     identity = hashlib.sha256(",".join(sorted(due)).encode()).hexdigest()[:16]
     return dg.RunRequest(run_key=f"escalate:{identity}", tags={"lpss/review_cases": str(len(due))})
+
+
+@dg.sensor(minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING)
+def run_recovery_sensor(context: dg.SensorEvaluationContext):
+    """Put the home back in order while the daemon runs (recovery/home.py): a run whose process died
+    is marked failed (the failure sensor then posts it) and its pool slot freed, so the runs queued
+    behind it go on. What it did is this tick's skip reason, in the sensor's history."""
+    lines = recover(load_settings(), context.instance)
+    for line in lines:
+        context.log.warning(line)
+    return dg.SkipReason("; ".join(lines) or "nothing to recover")
 
 
 @dg.run_failure_sensor(name="run_failure_sensor", default_status=dg.DefaultSensorStatus.RUNNING)

@@ -20,6 +20,9 @@ DUCKDB_MEMORY_LIMIT = "4GB"
 ``LPSS_DUCKDB_MEMORY_LIMIT`` says otherwise. DuckDB's own default is 80% of the machine; this
 keeps a 2,000,000-employee run under 8 GB in all (README, Performance)."""
 
+POOL_WAIT_SECONDS = 3600.0
+"""Default of ``Settings.pool_wait_seconds``: longer than any step of a large organisation's run."""
+
 
 def duckdb_config() -> dict[str, str]:
     """Settings for every read-write DuckDB connection lpss opens (dbt reads the same variable)."""
@@ -133,6 +136,12 @@ class Settings:
     @property
     def demo_users_path(self) -> Path:
         return self.home / "demo_users.json"
+
+    @property
+    def pool_wait_seconds(self) -> float:
+        """How long a run launched from the command line waits for a pool slot another run holds
+        before it gives up (exit 1): ``LPSS_POOL_WAIT_SECONDS``, default an hour."""
+        return float(os.environ.get("LPSS_POOL_WAIT_SECONDS", POOL_WAIT_SECONDS))
 
     @property
     def dagster_home(self) -> Path:

@@ -41,16 +41,25 @@ def reading(path: Path) -> Iterator[tuple[duckdb.DuckDBPyConnection | None, set[
 
 
 BATCHES_SQL = """
-    SELECT system, batch_id, 'loaded', loaded_at, rows_loaded FROM ops.ingested_batches
-    UNION ALL
-    SELECT system, batch_id,
-        CASE WHEN bool_or(stage = 'retired') THEN 'retired'
-            WHEN arg_max(stage, quarantined_at) = 'waiting' THEN 'waiting'
-            ELSE 'quarantined (' || arg_max(stage, quarantined_at) || ')' END,
-        max(quarantined_at), NULL
-    FROM ops.quarantined_batches
+    WITH events AS (
+        SELECT system, batch_id, 'loaded' AS state, loaded_at AS happened_at, rows_loaded AS n
+        FROM ops.ingested_batches
+        UNION ALL
+        SELECT system, batch_id,
+            CASE WHEN bool_or(stage = 'retired') THEN 'retired'
+                WHEN arg_max(stage, quarantined_at) = 'waiting' THEN 'waiting'
+                ELSE 'quarantined (' || arg_max(stage, quarantined_at) || ')' END,
+            max(quarantined_at), NULL
+        FROM ops.quarantined_batches
+        GROUP BY system, batch_id
+        {unchanged}
+    )
+    -- one line per batch: retired whatever came after, else its latest state (a batch loaded and
+    -- then quarantined, or quarantined and loaded again corrected, shows what holds now)
+    SELECT system, batch_id, arg_max(state, {{'retired': (state = 'retired'), 'at': happened_at}}),
+        arg_max(happened_at, {{'retired': (state = 'retired'), 'at': happened_at}}), max(n)
+    FROM events
     GROUP BY system, batch_id
-    {unchanged}
     ORDER BY batch_id, system
 """
 UNCHANGED_SQL = "UNION ALL SELECT system, batch_id, 'unchanged', recorded_at, NULL FROM ops.unchanged_batches"

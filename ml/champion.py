@@ -103,15 +103,17 @@ def train_and_register(
     tracking: Tracking,
     truth_file: Path,
     params: TrainingParams | None = None,
+    run_tags: dict[str, str] | None = None,
 ) -> TrainingOutcome:
-    """One MLflow run: fit on the older months, judge on the validation months, register, gate."""
+    """One MLflow run (tagged with ``run_tags``): fit on the older months, judge on the validation
+    months, register, gate."""
     params = params or TrainingParams()
     split = split_by_time(frame, parameters.validation_months)
     described = split.describe()
     client = tracking.activate()
     champion = load_champion(tracking)
     validation, labels = split.validation, split.validation[LABEL]
-    with mlflow.start_run(run_name=f"readiness-through-{split.train_end:%Y-%m}") as run:
+    with mlflow.start_run(run_name=f"readiness-through-{split.train_end:%Y-%m}", tags=run_tags) as run:
         mlflow.log_params({**params.logged(), **described, **vars(parameters)})
         model = fit(split.train, params)
         probability = probabilities(model.classifier, model.features, model.prior_log_odds_shift, validation)

@@ -1,7 +1,8 @@
 """The MLflow store: where runs and the registry live, and the champion read back from it.
 
 Default store: ``sqlite:///<LPSS_HOME>/mlflow.db`` with artifacts under ``LPSS_HOME/mlartifacts``
-(set by the caller; ``MLFLOW_TRACKING_URI`` overrides the store). The registered model
+(set by the caller; ``MLFLOW_TRACKING_URI`` overrides the store); in a copied home the default store's
+artifact locations follow the copy (ml/relocation.py). The registered model
 ``lpss-readiness`` carries the alias ``champion``; predictions load the model through
 ``models:/lpss-readiness@champion`` and read how to use it from the version's tags.
 """
@@ -20,6 +21,8 @@ from mlflow.exceptions import MlflowException
 from mlflow.tracking import MlflowClient
 from xgboost import XGBClassifier
 
+from .relocation import home_store, relocate_artifact_root
+
 MODEL_NAME = "lpss-readiness"
 EXPERIMENT = "lpss-readiness"
 CHAMPION = "champion"
@@ -37,8 +40,12 @@ class Tracking:
     artifacts_dir: Path
 
     def activate(self) -> MlflowClient:
-        """Point MLflow at this store and the lpss experiment (created on first use)."""
+        """Point MLflow at this store and the lpss experiment (created on first use); a store in a
+        copied or moved LPSS_HOME first has its artifact locations moved along (ml/relocation.py)."""
         os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+        store = home_store(self.tracking_uri, self.artifacts_dir)
+        if store is not None:
+            relocate_artifact_root(store, EXPERIMENT, self.artifacts_dir)
         mlflow.set_tracking_uri(self.tracking_uri)
         mlflow.set_registry_uri(self.tracking_uri)
         if mlflow.get_experiment_by_name(EXPERIMENT) is None:

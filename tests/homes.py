@@ -1,7 +1,9 @@
-"""A temporary LPSS_HOME for tests that run jobs in this process."""
+"""Temporary LPSS_HOMEs for tests: pointing this process at one, and what one holds."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -23,3 +25,21 @@ def use(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
         monkeypatch.setenv(name, str(value))
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     return settings
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every entry under ``folder``: a file's sha256, a link's target, "dir" for a folder."""
+    entries = {}
+    for path in sorted(folder.rglob("*")):
+        name = str(path.relative_to(folder))
+        if path.is_symlink():
+            entries[name] = "-> " + os.readlink(path)
+        elif path.is_dir():
+            entries[name] = "dir"
+        else:
+            entries[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return entries
+
+
+def files(folder: Path) -> set[str]:
+    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}

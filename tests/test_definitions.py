@@ -56,6 +56,7 @@ def test_asset_keys_jobs_and_sensors_are_stable():
         "slack_alert_sensor",
         "review_escalation_sensor",
         "run_failure_sensor",
+        "run_recovery_sensor",
     ]
     assert sorted(s.name for s in defs.schedules) == [
         "annual_succession_audit_schedule",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +16,7 @@ import pytest
 
 from lpss_pipeline.contract import ENTITIES
 from lpss_pipeline.processes import serving
+from tests.homes import files, snapshot
 from tests.servers import free_port, wait_for
 
 LPSS = str(Path(sys.executable).with_name("lpss"))
@@ -129,23 +133,6 @@ def test_lpss_mlflow_serves_the_registry_of_the_demo(demo_home):
         assert {"val_roc_auc", "rule_val_roc_auc", "oracle_val_roc_auc"} <= metrics
 
 
-def test_a_run_completes_while_another_process_holds_the_published_file(demo_home):
-    home, _ = demo_home
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_OPEN, str(home / "published" / "lpss_marts.duckdb")],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "holding"
-        result = lpss(home, "run")
-        assert result.returncode == 0, result.stdout + result.stderr
-        assert holder.poll() is None
-    finally:
-        holder.kill()
-        holder.wait()
-
-
 HOLD_OPEN = """
 import sys, time, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
@@ -174,14 +161,75 @@ def test_ingesting_again_adds_no_row(demo_home):
     assert raw_counts(home) == before
 
 
-def test_next_month_batch_appends(demo_home):
-    home, _ = demo_home
-    before = raw_counts(home)
+def killed_at(home: Path, marker: str) -> subprocess.Popen:
+    """`lpss run --verbose` killed (SIGKILL, as a crash) on the first output line holding ``marker``."""
+    env = {**os.environ, "LPSS_HOME": str(home), "COLUMNS": "200"}
+    run = subprocess.Popen(
+        [LPSS, "run", "--verbose"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert any(marker in line for line in run.stdout), f"the run ended before {marker!r}"
+    run.kill()
+    run.wait()
+    return run
+
+
+def mlflow_statuses(home: Path) -> list[str]:
+    with sqlite3.connect(home / "mlflow.db") as con:
+        return [status for (status,) in con.execute("SELECT status FROM runs")]
+
+
+def test_a_copied_home_killed_mid_run_recovers_on_its_own_and_never_writes_into_the_original(
+    demo_home, tmp_path
+):
+    """The next month in a copy of the demo home: a run killed while dbt builds, the next killed while
+    the model trains, the third (with a reader holding the published file) recovers both and
+    publishes the month; the original home stays byte-identical throughout."""
+    original, _ = demo_home
+    home = tmp_path / "copy"
+    shutil.copytree(original, home, symlinks=True)
+    before = snapshot(original)
+    docs_before, artifacts_before = files(home / "data_docs"), files(home / "mlartifacts")
+    counts = raw_counts(home)
+    [(month,)] = published(home, "SELECT max(month) FROM marts.fct_leader_scorecards")
     assert lpss(home, "generate", "--next-month").returncode == 0
-    result = lpss(home, "run")
+
+    first = killed_at(home, "START sql")  # dbt is building (and keeps running, orphaned)
+    second = killed_at(home, 'Started execution of step "ml__readiness_model"')
+    assert "RUNNING" in mlflow_statuses(home)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_OPEN, str(home / "published" / "lpss_marts.duckdb")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        result = lpss(home, "run")
+        assert holder.poll() is None
+    finally:
+        holder.kill()
+        holder.wait()
     assert result.returncode == 0, result.stdout + result.stderr
+    out = " ".join(result.stdout.split())
+    recovered = (
+        rf"Recovered run \w{{8}} \(pipeline_job\): its process {second.pid} is gone; marked failed, "
+        r"its pool slots freed; MLflow run \w+ ended as failed"
+    )
+    assert re.search(recovered, out), out[:3000]
+    assert "RUNNING" not in mlflow_statuses(home)
+    assert f"its process {first.pid} is gone" not in out, "the second run recovered the first"
+
     after = raw_counts(home)
-    assert after["hris__employees"] > before["hris__employees"]  # a new snapshot appended, old one kept
-    assert after["hris__goal_attainment"] > before["hris__goal_attainment"]
+    assert after["hris__employees"] > counts["hris__employees"]  # a new snapshot appended, old one kept
+    assert after["hris__goal_attainment"] > counts["hris__goal_attainment"]
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM ops.ingested_batches").fetchone()[0] == 4
+    assert published(home, "SELECT max(month) FROM marts.fct_leader_scorecards")[0][0] > month
+    outbox = [line for f in (home / "outbox").glob("*.jsonl") for line in f.read_text().splitlines()]
+    claims = [json.loads(line)["claim_id"] for line in outbox]
+    assert len(claims) == len(set(claims)), "nothing was sent twice"
+    assert not list((home / "published").glob(".*.tmp*"))
+
+    # The copy wrote its Data Docs and MLflow artifacts into itself, and nothing into the original.
+    assert snapshot(original) == before
+    assert files(home / "data_docs") - docs_before and files(home / "mlartifacts") - artifacts_before
+    assert str(original) not in (home / "gx" / "gx" / "great_expectations.yml").read_text()

@@ -220,3 +220,152 @@ def test_a_vendor_batch_holding_a_link_is_refused_unread_and_not_mapped(zone):
     assert not (copy / victim.name).exists()
     assert_nothing_copied_through(copy, SECRET)
     assert map_pending(con, mapping, landing, landing.parent / "receipts", quarantine) == []  # handled
+
+
+# --- e-mails compared as e-mails (issue 18): NFKC, case-folded, trimmed --------------------------------
+
+# (the e-mail already in the batch, its twin): the same e-mail once NFKC-normalised, case-folded, trimmed
+EMAIL_TWINS = {
+    "upper case": ("e5@example.org", "E5@EXAMPLE.ORG"),
+    "fullwidth": ("anna@example.org", "ａｎｎａ@ｅｘａｍｐｌｅ.org"),
+    "sharp s": ("straße@example.org", "STRASSE@example.org"),
+    "trailing spaces": ("e5@example.org", "e5@example.org   "),
+    "ligature": ("finn@example.org", "ﬁnn@example.org"),
+}
+
+
+def test_an_e_mail_key_folds_compatibility_forms_case_and_spaces_and_nothing_else():
+    from lpss_pipeline.contract.emails import email_key
+
+    for kept, twin in EMAIL_TWINS.values():
+        assert email_key(kept) == email_key(twin), (kept, twin)
+    # Case folding is not a transliteration: a dotless ı stays itself, a dotted İ keeps its dot.
+    assert email_key("anıl@example.org") != email_key("anil@example.org")
+    assert email_key("İlse@example.org") != email_key("ilse@example.org")
+
+
+@pytest.fixture
+def wh(tmp_path, monkeypatch):
+    from tests.test_data_warnings import Warehouse
+
+    warehouse = Warehouse(tmp_path, monkeypatch)
+    yield warehouse
+    warehouse.con.close()
+
+
+def integrity(wh, tmp_path, system: str):
+    from expectations.gx_run import GxRunner
+    from lpss_pipeline.quality.integrity import check_system, landing_batch_for
+
+    runner = GxRunner(tmp_path / "gx", tmp_path / "docs")
+    landing = wh.settings.landing_dir
+    return check_system(wh.con, runner, system, wh.quarantine, lambda ref: landing_batch_for(landing, ref))
+
+
+@pytest.mark.parametrize("twin", sorted(EMAIL_TWINS))
+def test_an_hris_batch_with_an_e_mail_twin_is_refused_naming_file_rows_column_and_rule(wh, tmp_path, twin):
+    from tests.test_data_warnings import employee, organisation
+
+    kept, copy = EMAIL_TWINS[twin]
+    org = organisation()
+    employee(org, "E5")["email"] = kept  # row 5
+    employee(org, "E6")["email"] = copy  # row 6
+    batch = wh.land(org)
+    [validation] = integrity(wh, tmp_path, "hris")
+    assert validation.quarantined
+    [finding] = [f for f in validation.all_findings if f.check == "unique_case_insensitive"]
+    assert finding.blocking and finding.file == f"{batch.label}/employees" and finding.column == "email"
+    assert finding.rows == (5, 6) and finding.affected == 2
+    assert str(finding).startswith(
+        f"{batch.label}/employees rows 5, 6, column email: email unique as e-mails"
+    )
+    assert wh.con.execute("SELECT stage FROM ops.quarantined_batches").fetchall() == [
+        ("data_integrity_checks",)
+    ]
+
+
+def test_crm_owner_e_mails_differing_in_case_width_or_spaces_match_their_employee(wh, tmp_path):
+    from tests.test_cross_system import CRM_BATCH, revenue
+    from tests.test_data_warnings import employee, organisation
+
+    org = organisation()
+    employee(org, "E2")["email"] = "straße@example.org"
+    wh.land(org)
+    employee_of = {"E1@EXAMPLE.ORG": "E1", "STRASSE@example.org  ": "E2", " ｅ３@Example.Org\t": "E3"}
+    wh.land({"team_revenue": revenue(list(employee_of))}, CRM_BATCH, "crm")
+    assert not integrity(wh, tmp_path, "hris")[0].quarantined
+    [crm] = integrity(wh, tmp_path, "crm")
+    assert not crm.quarantined and not crm.waiting
+    assert not [f for f in crm.all_findings if f.check == "crm_email_match"], crm.all_findings
+    # dbt staging joins on the same stored keys (email_normalized = owner_email_normalized).
+    matched = wh.con.execute(
+        "SELECT t.owner_email, e.employee_id FROM raw.crm__team_revenue AS t "
+        "JOIN raw.hris__employees AS e ON e._email_normalized = t._owner_email_normalized"
+    ).fetchall()
+    assert dict(matched) == employee_of
+
+
+# --- a refusal is summarised, not printed whole (issue 18) -------------------------------------------
+
+
+def test_thousands_of_findings_are_summarised_in_a_few_kb_and_kept_whole_in_the_quarantine(zone):
+    from lpss_pipeline.alerting.deliveries import planned_for
+    from lpss_pipeline.config import channel
+    from lpss_pipeline.contract import entities_of
+    from lpss_pipeline.synthetic.batch_writer import write_batch
+    from tests.contract_rows import valid_table
+    from tests.test_ingestion import rewrite
+
+    landing, con = zone
+    rows = {e.name: 3000 if e.name == "departments" else 6 for e in entities_of("hris")}
+    tables = {e.name: valid_table(e, rows[e.name]) for e in entities_of("hris")}
+    batch = write_batch(landing, "hris", BATCH, tables)
+    extra = [f"x{i:04d}" for i in range(1, 5001)]  # 5,000 columns the contract does not know
+
+    def widen(data: bytes) -> bytes:
+        head, *body = data.rstrip(b"\n").split(b"\n")
+        head += b"," + ",".join(f'"{c}"' for c in extra).encode()
+        return b"\n".join([head, *(line + b"," * len(extra) for line in body)]) + b"\n"
+
+    rewrite(batch, "employees", widen)
+    rewrite(batch, "departments", lambda data: data.replace(b",true", b",maybe"))  # every other row
+
+    [result] = ingest(zone).results
+    assert result.status == "refused" and len(result.error.findings) == 5001
+    message = str(result.error)
+    assert len(message.encode()) < 4000, len(message.encode())
+    assert message.startswith(
+        f"batch hris/{BATCH} refused, nothing of it was loaded: 5,001 findings (export_contract 5,001); "
+        "the first 5 of each kind, every one in "
+    )
+    for c in extra[:5]:
+        assert (
+            f"hris/{BATCH}/employees.csv, column {c}: column is not in the hris/employees contract" in message
+        )
+    assert extra[5] not in message and "and 4,995 more like it" in message
+    assert (
+        f"hris/{BATCH}/departments.csv rows 1, 3, 5, 7, 9 (1500 rows in all), column is_revenue_generating: "
+        "'maybe' is not true or false"
+    ) in message
+    folder, reason = quarantined(zone)
+    assert str(folder / REASON_FILE) in message
+    assert len(reason["findings"]) == 5001, "the quarantine keeps every finding"
+    assert (
+        json.loads((zone[0].parent / "receipts" / "hris" / f"{BATCH}.json").read_text())["error"] == message
+    )
+
+    [alert] = [a["message"] for a in planned_for(con, channel("data"))]  # the Slack data-channel alert
+    assert len(alert) < 3000 and "export_contract 5,001" in alert and str(folder / REASON_FILE) in alert
+    assert f"hris/{BATCH}/employees.csv, column x0001" in alert and "departments.csv rows 1, 3" in alert
+
+
+def test_a_huge_value_is_quoted_cut_in_the_message():
+    from lpss_pipeline.ingestion.errors import LINE_CHARS, BatchRefused, Finding
+
+    huge = Finding("hris/B/goal_attainment.csv", f"{'9' * 1_000_000!r} is not a number", "x", (1,), 1)
+    message = str(BatchRefused("hris/B", [huge]))
+    assert len(message) < LINE_CHARS + 100, len(message)
+    assert message.startswith(
+        "batch hris/B refused, nothing of it was loaded:\n  - hris/B/goal_attainment.csv row 1, "
+    )
+    assert "characters cut)" in message and message.endswith("999' is not a number")

@@ -8,6 +8,9 @@
     {%- if execute -%}
         {%- set meta = graph.sources['source.lpss.' ~ system ~ '.' ~ entity].meta.lpss -%}
     {%- endif -%}
+    {#- e-mail columns: the loader stores each one's comparison key as _<column>_normalized
+        (lpss_pipeline/contract/emails.py); staging exposes it as <column>_normalized -#}
+    {%- set normalized = meta.get('normalized', []) -%}
     with loaded as (
         {#- rows of quarantined batches stay in raw (append-only) but never reach staging -#}
         select * from {{ relation }}
@@ -31,7 +34,13 @@
     )
 
     select
-        * exclude (_batch_id, _source_file, _source_row, _loaded_at, _row_hash, _vendor_file, _vendor_lines),
+        * exclude (
+            _batch_id, _source_file, _source_row, _loaded_at, _row_hash, _vendor_file, _vendor_lines
+            {%- for column in normalized %}, _{{ column }}_normalized{% endfor %}
+        ),
+        {%- for column in normalized %}
+        _{{ column }}_normalized as {{ column }}_normalized,
+        {%- endfor %}
         {%- for column in extra_columns %}
         {{ column }},
         {%- endfor %}

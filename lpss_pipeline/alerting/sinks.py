@@ -106,6 +106,20 @@ class LocalOutbox:
             handle.write(json.dumps(record, sort_keys=True, default=str) + "\n")
         return ts
 
+    def tidy(self, repair: bool = True) -> list[str]:
+        """Every outbox file's unreadable lines: moved aside (``repair``) or only reported."""
+        found = []
+        for path in sorted(self.directory.glob("*.jsonl")):
+            if not repair:
+                torn = _split(path.read_text(encoding="utf-8", errors="replace"))[1]
+                if torn:
+                    found.append(f"{path.name}: {len(torn)} unreadable line(s)")
+                continue
+            with path.open("a+", encoding="utf-8") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                self._records(handle)
+        return found + self.moved_aside
+
     def find(self, channel: str, claim_id: str, since: datetime) -> str | None:
         path = self.directory / f"{channel}.jsonl"
         if not path.exists():
@@ -118,19 +132,7 @@ class LocalOutbox:
         """The file's records (its lock held); unreadable lines moved aside, the file rewritten without
         them (ending in a newline, so the next record never lands on a torn one)."""
         handle.seek(0)
-        lines = handle.read().splitlines()
-        records, torn = [], []
-        for line in lines:
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict) or not isinstance(record.get("ts"), str):
-                    raise ValueError("not an outbox record")
-            except ValueError:
-                torn.append(line)
-                continue
-            records.append(record)
+        records, torn = _split(handle.read())
         if torn:
             path = Path(handle.name)
             aside = path.with_name(path.name + UNREADABLE_SUFFIX)
@@ -144,6 +146,23 @@ class LocalOutbox:
             log.warning("outbox %s", finding)
             self.moved_aside.append(finding)
         return records
+
+
+def _split(text: str) -> tuple[list[dict], list[str]]:
+    """(records, lines that are not outbox records) of an outbox file's text."""
+    records, torn = [], []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or not isinstance(record.get("ts"), str):
+                raise ValueError("not an outbox record")
+        except ValueError:
+            torn.append(line)
+            continue
+        records.append(record)
+    return records, torn
 
 
 def _ts_of(records: list[dict], claim_id: str) -> str | None:
@@ -257,6 +276,20 @@ class SlackSink:
             raise DeliveryError(
                 f"chat.postMessage: {error}", permanent=False, connection=_unreachable(error)
             ) from error
+
+    def tidy(self, repair: bool = True) -> list[str]:
+        """Every outbox file's unreadable lines: moved aside (``repair``) or only reported."""
+        found = []
+        for path in sorted(self.directory.glob("*.jsonl")):
+            if not repair:
+                torn = _split(path.read_text(encoding="utf-8", errors="replace"))[1]
+                if torn:
+                    found.append(f"{path.name}: {len(torn)} unreadable line(s)")
+                continue
+            with path.open("a+", encoding="utf-8") as handle:
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                self._records(handle)
+        return found + self.moved_aside
 
     def find(self, channel: str, claim_id: str, since: datetime) -> str | None:
         oldest = f"{since.replace(tzinfo=since.tzinfo or UTC).timestamp() - 60:.6f}"

@@ -33,10 +33,18 @@ def _spec(e: Entity, deps: tuple[dg.AssetKey, ...]) -> dg.AssetSpec:
     )
 
 
+SHOWN_REFUSALS = 5  # a backlog of refused batches is not printed whole either: `lpss batches` lists them
+
+
 def _failure(report: IngestReport) -> dg.Failure:
     refused = report.of("refused")
+    described = [str(r.error) for r in refused[:SHOWN_REFUSALS]]
+    if len(refused) > SHOWN_REFUSALS:
+        described.append(
+            f"and {len(refused) - SHOWN_REFUSALS} more refused and quarantined batch(es) (`lpss batches`)"
+        )
     return dg.Failure(
-        description="\n\n".join(str(r.error) for r in refused),
+        description="\n\n".join(described),
         metadata={"quarantined_batches": [r.batch.label for r in refused]},
     )
 

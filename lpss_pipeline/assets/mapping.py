@@ -55,7 +55,8 @@ def build_mapping_asset(source: str, path: Path) -> dg.AssetsDefinition:
         if refused:
             raise dg.Failure(
                 description="\n\n".join(
-                    str(BatchRefused(r.vendor.label, [f for f in r.findings if f.blocking])) for r in refused
+                    str(BatchRefused(r.vendor.label, [f for f in r.findings if f.blocking], r.report))
+                    for r in refused
                 ),
                 metadata={"quarantined_batches": [r.vendor.label for r in refused]},
             )

@@ -32,6 +32,7 @@ def readiness_model(
 ) -> dg.MaterializeResult:
     from ml.champion import train_and_register
     from ml.frames import NotTrained, read_frame, read_parameters, trainable_features, untracked_entities
+    from ml.interrupted import DAGSTER_RUN_TAG
     from ml.training import TrainingParams
 
     try:
@@ -40,7 +41,12 @@ def readiness_model(
             features, left_out = trainable_features(untracked_entities(con))
             frame = read_frame(con, max_rows=parameters.training_max_rows)
         outcome = train_and_register(
-            frame, parameters, mlflow.tracking(), Path(mlflow.truth_file), TrainingParams(features=features)
+            frame,
+            parameters,
+            mlflow.tracking(),
+            Path(mlflow.truth_file),
+            TrainingParams(features=features),
+            run_tags={DAGSTER_RUN_TAG: context.run_id},  # a recovery ends the MLflow run of a dead run
         )
     except NotTrained as reason:  # an expected state of the data, not a failure: the champion stays
         context.log.warning(f"readiness model not trained: {reason}")

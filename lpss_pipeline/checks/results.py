@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from lpss_pipeline.ingestion.errors import Finding
+from lpss_pipeline.ingestion.errors import Finding, clipped
 
 SHOWN = 10
 
@@ -13,7 +13,10 @@ def check_result(asset_key, check_name: str, findings: list[Finding], metadata: 
     """Failed with severity ERROR when any finding blocks; passed with severity WARN when there are only
     warnings (they are recorded and shown, never stop anything); passed when there is nothing."""
     blocking = [f for f in findings if f.blocking]
-    lines = [str(f) for f in (blocking or findings)[:SHOWN]]
+    shown = blocking or findings
+    lines = [clipped(str(f)) for f in shown[:SHOWN]]
+    if len(shown) > SHOWN:
+        lines.append(f"and {len(shown) - SHOWN:,} more (`lpss quality`, ops.data_quality_findings)")
     return dg.AssetCheckResult(
         asset_key=asset_key,
         check_name=check_name,

@@ -15,7 +15,12 @@ CRM_ENTITIES: tuple[Entity, ...] = (
         ("owner_email", "month"),
         "Monthly revenue of a leader's team.",
         (
-            col("owner_email", "string", "E-mail of the team owner (matched to HRIS employees.email)"),
+            col(
+                "owner_email",
+                "string",
+                "E-mail of the team owner (matched to HRIS employees.email as e-mails compare)",
+                email_key=True,
+            ),
             col("month", "month", "Month (first day)"),
             col("revenue", "number", "Booked revenue", min=0),
             col("revenue_target", "number", "Revenue target", min=0),

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from lpss_pipeline.contract import SYSTEMS, Column, Entity, entities_of
+from lpss_pipeline.contract.emails import normalized_column
 from lpss_pipeline.settings import DBT_PROJECT_DIR
 
 HEADER = (
@@ -21,14 +22,25 @@ HEADER = (
 STAGING_DIR = DBT_PROJECT_DIR / "models" / "staging"
 
 
+def _email_key_doc(c: Column) -> str:
+    return f"{c.name} as e-mails compare (NFKC, case-folded, trimmed), written by the loader"
+
+
 def _source_table(e: Entity) -> dict:
+    lpss: dict = {"kind": e.kind, "key": list(e.key)}
+    if e.email_columns:  # the stage macro exposes _<column>_normalized as <column>_normalized
+        lpss["normalized"] = [c.name for c in e.email_columns]
     return {
         "name": e.name,
         "identifier": e.raw_table,
         "description": f"{e.description} Append-only raw rows of every loaded batch ({e.kind}).",
-        "meta": {"dagster": {"asset_key": e.asset_key}, "lpss": {"kind": e.kind, "key": list(e.key)}},
+        "meta": {"dagster": {"asset_key": e.asset_key}, "lpss": lpss},
         "columns": [
             {"name": c.name, "description": c.description, "data_type": c.duckdb_type} for c in e.columns
+        ]
+        + [
+            {"name": normalized_column(c.name), "description": _email_key_doc(c), "data_type": "VARCHAR"}
+            for c in e.email_columns
         ],
     }
 
@@ -102,6 +114,8 @@ def _staging_model(e: Entity) -> dict:
         if tests:
             column["data_tests"] = tests
         model["columns"].append(column)
+    for c in e.email_columns:
+        model["columns"].append({"name": f"{c.name}_normalized", "description": _email_key_doc(c)})
     return model
 
 

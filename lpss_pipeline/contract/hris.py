@@ -29,7 +29,11 @@ HRIS_ENTITIES: tuple[Entity, ...] = (
             col("employee_id", "string", "HRIS person id"),
             col("full_name", "string", "Display name"),
             col(
-                "email", "string", "Work e-mail; unique case-insensitively; the CRM join key", unique_ci=True
+                "email",
+                "string",
+                "Work e-mail; unique as e-mails compare (case and width folded, trimmed); the CRM join key",
+                email_key=True,
+                unique_ci=True,
             ),
             col("hire_date", "date", "First day of employment"),
             col("termination_date", "date", "Last day of employment; null while employed", nullable=True),

@@ -44,7 +44,9 @@ class Column:
     allowed: tuple[str, ...] | None = None
     min: float | None = None
     max: float | None = None
-    unique_ci: bool = False  # unique when compared case-insensitively and trimmed (e-mail)
+    # compared as an e-mail (contract/emails.py): the loader stores its key as ``_<name>_normalized``
+    email_key: bool = False
+    unique_ci: bool = False  # unique when compared as e-mails (by that key; needs ``email_key``)
     references: Reference | None = None
 
     @property
@@ -70,10 +72,17 @@ class Entity:
             raise ValueError(f"{self.system}.{self.name}: key columns {missing} are not declared")
         if any(self.column(k).nullable for k in self.key):
             raise ValueError(f"{self.system}.{self.name}: key columns cannot be nullable")
+        if any(c.unique_ci and not c.email_key for c in self.columns):
+            raise ValueError(f"{self.system}.{self.name}: unique_ci compares e-mail keys; set email_key too")
 
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
+
+    @property
+    def email_columns(self) -> tuple[Column, ...]:
+        """Columns compared as e-mails, each with its key stored beside it in raw."""
+        return tuple(c for c in self.columns if c.email_key)
 
     @property
     def raw_table(self) -> str:

@@ -1,7 +1,10 @@
 """Append complete batches to ``raw.<system>__<entity>``, one transaction per batch.
 
 Raw tables are append-only: every row keeps its batch id, source file and row, load time and a
-row hash, and no batch's rows are ever updated or deleted (staging decides which batch wins).
+row hash, and no batch's rows are ever updated or deleted (staging decides which batch wins). An
+e-mail column also gets its comparison key (``_<column>_normalized``, contract/emails.py), written
+with the row; rows loaded before keys existed get theirs once (:func:`fill_email_keys`), the one
+derived value ever added to a loaded row.
 Loading is idempotent: a batch already loaded with the same manifest adds nothing. A batch that
 breaks the contract is refused whole, so nothing already loaded changes. A batch whose every file
 is byte-identical to the latest good batch of its system is ``unchanged``: recorded
@@ -19,8 +22,15 @@ from pathlib import Path
 import duckdb
 
 from lpss_pipeline.config import tracked_entities
-from lpss_pipeline.contract import ENTITIES, entity
-from lpss_pipeline.quality.quarantine import RETIRED, Quarantine, ensure_quarantine_ledger, ledger_stage
+from lpss_pipeline.contract import ENTITIES, Entity, entity
+from lpss_pipeline.contract.emails import SQL_FUNCTION, normalized_column, register
+from lpss_pipeline.quality.quarantine import (
+    REASON_FILE,
+    RETIRED,
+    Quarantine,
+    ensure_quarantine_ledger,
+    ledger_stage,
+)
 
 from .errors import BatchRefused, Finding
 from .landing import Batch, checked_files, discover_batches, misnamed_folders
@@ -71,19 +81,38 @@ class IngestReport:
         return sum(r.rows.get(name, 0) for r in self.of("loaded") if r.batch.system == system)
 
 
+def _key_columns(e: Entity) -> dict[str, str]:
+    """The e-mail key columns of the entity's raw table (contract/emails.py), with their DDL."""
+    return {normalized_column(c.name): "VARCHAR" for c in e.email_columns}
+
+
+def fill_email_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Compute the e-mail keys raw rows lack: rows loaded before the loader wrote them (once, on the
+    first ingest after an upgrade), or copied in from elsewhere (``lpss check``'s home employees)."""
+    register(con)
+    for e in ENTITIES.values():
+        for c in e.email_columns:
+            key, v = normalized_column(c.name), quote(c.name)
+            con.execute(
+                f"UPDATE raw.{quote(e.raw_table)} SET {key} = {SQL_FUNCTION}({v}) "
+                f"WHERE {key} IS NULL AND {v} IS NOT NULL"
+            )
+
+
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw tables and the batch ledger; add columns the contract gained since."""
     con.execute("CREATE SCHEMA IF NOT EXISTS raw")
     con.execute("CREATE SCHEMA IF NOT EXISTS ops")
     for e in ENTITIES.values():
         cols = [f"{quote(c.name)} {c.duckdb_type}" for c in e.columns]
-        cols += [f"{name} {ddl}" for name, ddl in META_COLUMNS.items()]
+        cols += [f"{name} {ddl}" for name, ddl in {**META_COLUMNS, **_key_columns(e)}.items()]
         con.execute(f"CREATE TABLE IF NOT EXISTS raw.{quote(e.raw_table)} ({', '.join(cols)})")
         added = [(quote(c.name), c.duckdb_type) for c in e.columns] + [
             (name, ddl) for name, ddl in META_COLUMNS.items() if name in LINEAGE_COLUMNS
         ]
-        for name, ddl in added:
+        for name, ddl in [*added, *_key_columns(e).items()]:
             con.execute(f"ALTER TABLE raw.{quote(e.raw_table)} ADD COLUMN IF NOT EXISTS {name} {ddl}")
+    fill_email_keys(con)
     con.execute("""
         CREATE TABLE IF NOT EXISTS ops.ingested_batches (
             system VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, manifest_sha256 VARCHAR NOT NULL,
@@ -104,6 +133,9 @@ def _insert_sql(system: str, name: str, stage: str) -> str:
         )
     row_hash = "md5(CAST(list_value(" + ", ".join(map(quote, e.column_names)) + ") AS VARCHAR))"
     values += ["$batch_id", "$source_file", "_row", "$loaded_at", row_hash, *LINEAGE_COLUMNS]
+    # The key every comparison of an e-mail uses (contract/emails.py), computed once, here.
+    targets += list(_key_columns(e))
+    values += [f"{SQL_FUNCTION}(nullif({quote(c.name)}, ''))" for c in e.email_columns]
     return (
         f"INSERT INTO raw.{quote(e.raw_table)} ({', '.join(targets)}) SELECT {', '.join(values)} FROM {stage}"
     )
@@ -191,6 +223,7 @@ def load_batch(
             raise BatchRefused(batch.label, [twin])
         loaded_at = datetime.now(UTC)
         rows = {f.entity: f.rows for f in files}
+        register(con)  # the e-mail key function the inserts call
         con.begin()
         try:
             for f in files:
@@ -254,7 +287,7 @@ def load_pending(
         try:
             result = load_batch(con, batch, Path(landing_dir), config_dir)
         except BatchRefused as error:
-            quarantine.quarantine(con, batch, "ingest", error.findings)
+            error.report = quarantine.quarantine(con, batch, "ingest", error.findings) / REASON_FILE
             result = BatchResult(batch, "refused", error=error)
         report.results.append(result)
         write_receipt(receipts_dir, result)

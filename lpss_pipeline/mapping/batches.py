@@ -29,7 +29,12 @@ from lpss_pipeline.ingestion.errors import Finding
 from lpss_pipeline.ingestion.landing import Batch, file_sha256, not_plain_entries
 from lpss_pipeline.ingestion.ledger import ensure_unchanged_ledger, record_unchanged
 from lpss_pipeline.ingestion.staging import LINEAGE_COLUMNS, quote
-from lpss_pipeline.quality.quarantine import Quarantine, ensure_quarantine_ledger, latest_good_batch
+from lpss_pipeline.quality.quarantine import (
+    REASON_FILE,
+    Quarantine,
+    ensure_quarantine_ledger,
+    latest_good_batch,
+)
 
 from .engine import MappedBatch, map_batch, scratch_connection
 from .spec import Mapping, MappingError, active_sources, load_mapping
@@ -199,6 +204,7 @@ class MappingResult:
     findings: list[Finding]
     contract_folder: Path | None = None
     same_as: str | None = None  # unchanged: the contract batch it repeats
+    report: Path | None = None  # refused: the quarantine's _quarantine.json, every finding in it
 
 
 def contents(vendor: VendorBatch) -> list[str]:
@@ -304,8 +310,8 @@ def map_pending(
     for vendor in pending(landing_dir, receipts_dir, mapping):
         hostile = not_plain_entries(vendor.folder, vendor.label)
         if hostile:  # a link, a pipe, a device: refused before anything in the folder is read
-            quarantine.quarantine(con, vendor.as_batch, "mapping", hostile)
-            result = MappingResult(vendor, "refused", hostile)
+            folder = quarantine.quarantine(con, vendor.as_batch, "mapping", hostile)
+            result = MappingResult(vendor, "refused", hostile, report=folder / REASON_FILE)
             write_receipt(receipts_dir, result, mapping.path)
             results.append(result)
             continue
@@ -320,8 +326,8 @@ def map_pending(
             continue
         _, findings, folder = map_to_contract(mapping, vendor, landing_dir)
         if folder is None:
-            quarantine.quarantine(con, vendor.as_batch, "mapping", findings)
-            result = MappingResult(vendor, "refused", findings)
+            kept = quarantine.quarantine(con, vendor.as_batch, "mapping", findings)
+            result = MappingResult(vendor, "refused", findings, report=kept / REASON_FILE)
         else:
             result = MappingResult(vendor, "mapped", findings, folder)
         write_receipt(receipts_dir, result, mapping.path)

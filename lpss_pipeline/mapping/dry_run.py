@@ -19,7 +19,7 @@ import duckdb
 from lpss_pipeline.contract import BATCH_ID_FORMAT, entity
 from lpss_pipeline.ingestion.errors import BatchRefused, Finding
 from lpss_pipeline.ingestion.landing import Batch, not_plain_entries
-from lpss_pipeline.ingestion.loader import ensure_raw_schema, load_batch
+from lpss_pipeline.ingestion.loader import ensure_raw_schema, fill_email_keys, load_batch
 from lpss_pipeline.ingestion.staging import quote
 
 from .batches import VendorBatch, batch_id_of, is_complete, write_contract_batch
@@ -105,6 +105,7 @@ def _home_employees(con: duckdb.DuckDBPyConnection, warehouse: Path | None) -> b
                 "SELECT * FROM home.raw.hris__employees WHERE _batch_id = ?",
                 [latest],
             )
+            fill_email_keys(con)  # a home not ingested since e-mail keys were stored lacks them
         return latest is not None
     except duckdb.Error:
         return False

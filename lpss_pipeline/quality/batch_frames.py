@@ -2,7 +2,8 @@
 
 The suites run on pandas frames; everything that needs a join or a recursion (the reporting-line
 cycle, e-mail matching, the owner's hire date, whether each reference resolves, the previous
-batch's size) is computed here in DuckDB first.
+batch's size) is computed here in DuckDB first. E-mails are compared by the key the loader stored
+beside them (``_<column>_normalized``, lpss_pipeline/contract/emails.py).
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ def _helpers(e: Entity, batch: BatchRef, con: duckdb.DuckDBPyConnection) -> tupl
     """Extra select expressions and joins for the entity's helper columns."""
     if e.system == "hris" and e.name == "employees":
         return (
-            "lower(trim(t.email)) AS _email_normalized, coalesce(cyc.in_cycle, false) AS _in_reporting_cycle",
+            "t._email_normalized, coalesce(cyc.in_cycle, false) AS _in_reporting_cycle",
             f"LEFT JOIN ({_cycle_sql()}) AS cyc ON cyc.employee_id = t.employee_id",
         )
     if e.system == "hris" and e.name == "idp_milestones":
@@ -126,7 +127,7 @@ def _helpers(e: Entity, batch: BatchRef, con: duckdb.DuckDBPyConnection) -> tupl
         return (
             "emp.employee_id IS NOT NULL AS _owner_email_matched",
             f"LEFT JOIN {_table(entity('hris', 'employees'))} AS emp "
-            f"ON lower(trim(emp.email)) = lower(trim(t.owner_email)) AND emp._batch_id = {_literal(source)}",
+            f"ON emp._email_normalized = t._owner_email_normalized AND emp._batch_id = {_literal(source)}",
         )
     return "", ""
 
@@ -152,7 +153,7 @@ def parts_of(con: duckdb.DuckDBPyConnection, e: Entity, batch: BatchRef, rows_pe
 
     Only events are split: their suites are row-level apart from the key's uniqueness, and a part
     holds every row of its keys (:func:`batch_frame`). Snapshots are checked whole (row-count
-    collapse, case-insensitive e-mails)."""
+    collapse, e-mails unique)."""
     if e.kind != "event":
         return 1
     rows = con.execute(f"SELECT count(*) FROM {_table(e)} WHERE _batch_id = ?", [batch.batch_id]).fetchall()

@@ -259,14 +259,14 @@ def leaders_without_input(
                 "ON a.assignment_id = t.assignment_id"
             )
         elif system == "crm":
-            join = "JOIN emp AS e ON e.email_key = lower(trim(t.owner_email))"
+            join = "JOIN emp AS e ON e._email_normalized = t._owner_email_normalized"  # contract/emails.py
         selects.append(f"SELECT {person} AS person FROM {rows} AS t {join} WHERE {when}")
     end_month = batch.export_date.replace(day=1)
     start, end = _months_back(end_month, months - 1), _months_back(end_month, -1)
     leader_levels, configured = _leader_levels()
     count, named, source_rows = con.execute(
         f"""
-        WITH emp AS (SELECT *, lower(trim(email)) AS email_key FROM ({_people_sql()})),
+        WITH emp AS ({_people_sql()}),
         measured AS ({" UNION ".join(selects)}),
         silent AS (
             SELECT e.employee_id, e.full_name, e.leadership_level, e._source_row FROM emp AS e

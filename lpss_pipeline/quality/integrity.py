@@ -19,6 +19,7 @@ from lpss_pipeline.config import config_values
 from lpss_pipeline.contract import Entity, entity
 from lpss_pipeline.ingestion.errors import Finding
 from lpss_pipeline.ingestion.landing import Batch
+from lpss_pipeline.ingestion.loader import ensure_raw_schema
 
 from .batch_frames import (
     BatchRef,
@@ -317,6 +318,7 @@ def check_system(
     ``landing_batch(ref)`` returns the landing-zone :class:`Batch` of a ref (its files are copied
     into the quarantine).
     """
+    ensure_raw_schema(con)  # e-mail keys of rows loaded before the loader wrote them (a check-only run)
     validations = []
     for ref in batches_to_check(con, system, recheck_latest):
         validation = validate_batch(con, runner, ref)

@@ -28,7 +28,7 @@ import duckdb
 
 from lpss_pipeline.alerting.outbox import Alert, raise_alert
 from lpss_pipeline.config import channel
-from lpss_pipeline.ingestion.errors import Finding
+from lpss_pipeline.ingestion.errors import Finding, clipped, counts_by_check, summary_lines
 from lpss_pipeline.ingestion.landing import Batch
 
 REASON_FILE = "_quarantine.json"
@@ -38,6 +38,7 @@ NOT_QUARANTINED = (
     "WHERE q.system = i.system AND q.batch_id = i.batch_id)"
 )
 SHOWN_FINDINGS = 5
+LINE_CHARS = 250  # a finding's line in the alert: five of them and their counts fit one Slack section
 RETIRED = "retired"
 """The ledger stage of a batch taken out of the marts by a person (ingestion/ledger.py)."""
 WAITING = "waiting"
@@ -149,13 +150,18 @@ def copy_plain_files(source: Path, target: Path) -> list[str]:
     return left_out
 
 
-def describe(batch: Batch, stage: str, findings: list[Finding]) -> str:
+def describe(batch: Batch, stage: str, findings: list[Finding], report: Path | None = None) -> str:
+    """The alert's and the ledger's text: every blocking finding when there are few, else the count per
+    check, one example of each of the first few kinds and where the whole list is (``report``). Short
+    enough for one Slack section (3,000 characters) whatever the batch holds."""
     blocking = [f for f in findings if f.blocking]
-    lines = [f"Batch {batch.label} quarantined ({stage}): {len(blocking)} blocking finding(s)."]
-    lines += [f"- {f}" for f in blocking[:SHOWN_FINDINGS]]
+    head = f"Batch {batch.label} quarantined ({stage}): {len(blocking)} blocking finding(s)"
+    lines = summary_lines(blocking, shown=SHOWN_FINDINGS, per_kind=1, kinds=SHOWN_FINDINGS, limit=LINE_CHARS)
     if len(blocking) > SHOWN_FINDINGS:
-        lines.append(f"- and {len(blocking) - SHOWN_FINDINGS} more")
-    return "\n".join(lines)
+        head += f" ({clipped(counts_by_check(blocking), LINE_CHARS)})" + (
+            f"; all in {report}" if report else ""
+        )
+    return "\n".join([f"{head}.", *(f"- {line}" for line in lines)])
 
 
 @dataclass
@@ -176,8 +182,8 @@ class Quarantine:
         ensure_quarantine_ledger(con)
         manifest_sha = manifest_sha_of(batch)
         now = datetime.now(UTC)
-        message = describe(batch, stage, findings)
         folder = self._folder(batch)
+        message = describe(batch, stage, findings, folder / REASON_FILE)
         if folder.exists():
             shutil.rmtree(folder)
         not_copied = copy_plain_files(batch.path, folder)

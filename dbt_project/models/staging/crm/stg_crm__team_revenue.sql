@@ -1,2 +1,3 @@
 -- Monthly revenue of a leader's team. Columns, kind and key: lpss_pipeline/contract.
-{{ stage('crm', 'team_revenue', extra_columns=['lower(trim(owner_email)) as owner_email_normalized']) }}
+-- owner_email_normalized: the loader's e-mail key (lpss_pipeline/contract/emails.py), joined to employees.
+{{ stage('crm', 'team_revenue') }}

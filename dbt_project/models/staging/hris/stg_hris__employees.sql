@@ -1,2 +1,3 @@
 -- Every person employed during the export window, current state. Columns, kind and key: lpss_pipeline/contract.
-{{ stage('hris', 'employees', extra_columns=['lower(trim(email)) as email_normalized']) }}
+-- email_normalized: the loader's e-mail key (lpss_pipeline/contract/emails.py), the CRM join key.
+{{ stage('hris', 'employees') }}
