@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -315,30 +317,47 @@ def _print_kpis(settings: Settings) -> None:
     console.print(table)
 
 
+@contextlib.contextmanager
+def _unless_busy(settings: Settings) -> Iterator[None]:
+    """Skip the rest of a printout, in one line, while another process holds the warehouse."""
+    import duckdb
+
+    from lpss_pipeline.resources.warehouse import busy_message
+
+    try:
+        yield
+    except duckdb.IOException as error:
+        message = busy_message(str(settings.warehouse_path), error)
+        if message is None:
+            raise
+        console.print(f"[yellow]Cannot read the warehouse right now: {message}[/]", highlight=False)
+
+
 def _print_alerts(settings: Settings, limit: int) -> None:
     from lpss_pipeline.summary import alert_report
 
-    report = alert_report(settings, limit)
-    if report is None:
-        console.print("No alerts yet: run [bold]lpss run[/].")
-        return
-    table = new_table(
-        "Alert deliveries by rule", "rule", "severity", ">pending", ">delivered", ">failed", "via"
-    )
-    for rule, severity, pending, delivered, failed, via in report["by_rule"]:
-        table.add_row(rule, severity, str(pending), str(delivered), str(failed), via or "")
-    console.print(table)
-    if limit:
-        recent = new_table(
-            "Latest deliveries", "alert", "recipient", "status", ">attempts", "last error", "delivered"
+    with _unless_busy(settings):
+        report = alert_report(settings, limit)
+        if report is None:
+            console.print("No alerts yet: run [bold]lpss run[/].")
+            return
+        table = new_table(
+            "Alert deliveries by rule", "rule", "severity", ">pending", ">delivered", ">failed", "via"
         )
-        for row in report["recent"]:
-            recent.add_row(*(str(v) for v in row))
-        console.print(recent)
-    if report["reviews"]:
-        console.print(
-            "Leadership-review cases: " + ", ".join(f"{n} {status}" for status, n in report["reviews"])
-        )
+        for rule, severity, pending, delivered, failed, via in report["by_rule"]:
+            table.add_row(rule, severity, str(pending), str(delivered), str(failed), via or "")
+        console.print(table)
+        if limit:
+            recent = new_table(
+                "Latest deliveries", "alert", "recipient", "status", ">attempts", "last error", "delivered"
+            )
+            for row in report["recent"]:
+                recent.add_row(*(str(v) for v in row))
+            console.print(recent)
+        if report["reviews"]:
+            console.print(
+                "Leadership-review cases: " + ", ".join(f"{n} {status}" for status, n in report["reviews"])
+            )
 
 
 def _print_readiness_model(settings: Settings) -> None:
@@ -368,23 +387,22 @@ def _print_readiness_model(settings: Settings) -> None:
 def _print_summary(settings: Settings) -> None:
     from lpss_pipeline.summary import summarize
 
-    try:
+    with _unless_busy(settings):
         summary = summarize(settings)
-    except Exception as exc:  # e.g. the warehouse is locked by a running pipeline
-        console.print(f"[yellow]Cannot read the warehouse right now: {exc}[/]")
-        return
-    if summary is None:
-        console.print("No warehouse yet: run [bold]lpss ingest[/] or [bold]lpss run[/].")
-        return
-    batches = new_table("Export batches", "system", "batch", "status", "when", ">rows")
-    for system, batch_id, state, when, rows in summary.batches:
-        total = sum(json.loads(rows).values()) if rows else 0
-        colour = {"loaded": "green", "unchanged": "dim", "retired": "magenta"}.get(state, "red")
-        batches.add_row(system, batch_id, f"[{colour}]{state}[/]", f"{when:%Y-%m-%d %H:%M:%S}", f"{total:,}")
-    tables = new_table("Raw tables", "table", ">rows", ">batches")
-    for name, rows, n_batches in summary.tables:
-        tables.add_row(name, f"{rows:,}", str(n_batches))
-    console.print(batches, tables)
+        if summary is None:
+            console.print("No warehouse yet: run [bold]lpss ingest[/] or [bold]lpss run[/].")
+            return
+        batches = new_table("Export batches", "system", "batch", "status", "when", ">rows")
+        for system, batch_id, state, when, rows in summary.batches:
+            total = sum(json.loads(rows).values()) if rows else 0
+            colour = {"loaded": "green", "unchanged": "dim", "retired": "magenta"}.get(state, "red")
+            batches.add_row(
+                system, batch_id, f"[{colour}]{state}[/]", f"{when:%Y-%m-%d %H:%M:%S}", f"{total:,}"
+            )
+        tables = new_table("Raw tables", "table", ">rows", ">batches")
+        for name, rows, n_batches in summary.tables:
+            tables.add_row(name, f"{rows:,}", str(n_batches))
+        console.print(batches, tables)
 
 
 if __name__ == "__main__":

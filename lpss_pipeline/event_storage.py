@@ -23,6 +23,8 @@ from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
+import lpss_pipeline.pool_wait  # noqa: F401  (a waiting step sleeps: every process opening the instance)
+
 OPEN_SHARDS = 8
 """Engines kept per process: the index shard and the runs being written. A webserver reads the
 events of many runs; the least recently used engine is closed past this many."""

@@ -177,3 +177,23 @@ def test_the_next_command_and_the_sensor_recover_a_dead_run(home):
         skip = run_recovery_sensor(dg.build_sensor_context(instance=instance))
     assert skip.skip_message.startswith(f"Recovered run {held.run_id[:8]} (holder_job)")
     assert pool_holders(home) == set()
+
+
+def test_a_step_queued_as_the_slot_was_freed_is_given_the_free_slot(home):
+    """Dagster's race: the slot was freed between a step's look and its queueing, so it was queued
+    unassigned and nothing would ever assign it."""
+    from dagster._core.storage.dagster_run import DagsterRun
+
+    from lpss_pipeline.recovery.runs import process_tags
+
+    with dg.DagsterInstance.get() as instance:
+        run = DagsterRun(job_name="waiting_job", status=dg.DagsterRunStatus.STARTED, tags=process_tags())
+        instance.add_run(run)
+        storage = instance.event_log_storage
+        storage.initialize_concurrency_limit_to_default("warehouse")
+        storage.add_pending_step("warehouse", run.run_id, "build", priority=0, should_assign=False)
+        assert recover(home, instance) == [
+            f"Assigned: a free slot of pool warehouse, which step build of run {run.run_id[:8]} waited for"
+        ]
+        assert storage.check_concurrency_claim("warehouse", run.run_id, "build").is_assigned
+        assert recover(home, instance) == []

@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -161,13 +162,23 @@ def test_ingesting_again_adds_no_row(demo_home):
     assert raw_counts(home) == before
 
 
-def killed_at(home: Path, marker: str) -> subprocess.Popen:
-    """`lpss run --verbose` killed (SIGKILL, as a crash) on the first output line holding ``marker``."""
+def killed_at(home: Path, marker: str, until=lambda: True) -> subprocess.Popen:
+    """`lpss run --verbose` killed (SIGKILL, as a crash) once an output line holds ``marker`` and
+    ``until()`` holds."""
     env = {**os.environ, "LPSS_HOME": str(home), "COLUMNS": "200"}
     run = subprocess.Popen(
         [LPSS, "run", "--verbose"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    assert any(marker in line for line in run.stdout), f"the run ended before {marker!r}"
+    said = []
+    for line in run.stdout:
+        said.append(line)
+        if marker in line:
+            break
+    assert marker in said[-1], f"the run ended before {marker!r}:\n" + "".join(said[-40:])
+    deadline = time.monotonic() + 120
+    while not until() and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert run.poll() is None, "the run ended before it could be killed"
     run.kill()
     run.wait()
     return run
@@ -194,8 +205,8 @@ def test_a_copied_home_killed_mid_run_recovers_on_its_own_and_never_writes_into_
     assert lpss(home, "generate", "--next-month").returncode == 0
 
     first = killed_at(home, "START sql")  # dbt is building (and keeps running, orphaned)
-    second = killed_at(home, 'Started execution of step "ml__readiness_model"')
-    assert "RUNNING" in mlflow_statuses(home)
+    training = 'Started execution of step "ml__readiness_model"'
+    second = killed_at(home, training, until=lambda: "RUNNING" in mlflow_statuses(home))
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_OPEN, str(home / "published" / "lpss_marts.duckdb")],
         stdout=subprocess.PIPE,

@@ -34,7 +34,8 @@ def interrupted_copies(published_dir: Path, any_active: bool) -> list[Path]:
 
 def recover(settings: Settings, instance: dg.DagsterInstance, repair: bool = True) -> list[str]:
     """Dead runs failed and their slots freed (and their MLflow runs ended), dbt builds they left
-    running stopped, slots held by finished runs freed, interrupted publish copies removed: one line
+    running stopped, slots held by finished runs freed, a free slot a step waits for in vain
+    assigned, interrupted publish copies removed: one line
     per thing found (done unless not ``repair``). Cheap when there is nothing to do: two queries on
     the run storage, a scan of /proc and a folder listing."""
     lines = []
@@ -61,6 +62,12 @@ def recover(settings: Settings, instance: dg.DagsterInstance, repair: bool = Tru
             runs.free_runs(instance, holders)
         names = ", ".join(f"run {r[:8]}" for r in sorted(holders))
         lines.append(f"{'Freed' if repair else 'Held'} pool {pool} slots of finished {names}")
+    for pool, step in runs.stranded_waits(instance).items():
+        if repair:
+            instance.event_log_storage.assign_pending_steps([pool])
+        lines.append(
+            f"{'Assigned' if repair else 'Unassigned'}: a free slot of pool {pool}, which {step} waited for"
+        )
     for path in interrupted_copies(settings.published_dir, any_active=bool(runs.active(instance))):
         if repair:
             path.unlink(missing_ok=True)

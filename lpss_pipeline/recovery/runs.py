@@ -105,3 +105,22 @@ def held_slots(instance: dg.DagsterInstance) -> dict[str, set[str]]:
 def free_runs(instance: dg.DagsterInstance, run_ids: Iterable[str]) -> None:
     for run_id in run_ids:
         instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+
+
+def stranded_waits(instance: dg.DagsterInstance) -> dict[str, str]:
+    """Pool -> the first step waiting for it although it has a free slot.
+
+    Dagster assigns a waiting step a slot when another step frees one; a step that queued in the
+    instant between that check and its own (two processes, SQLite) is never assigned and waits,
+    spinning, for ever. Assigning the pool's free slot (``assign_pending_steps``) lets it go on."""
+    stranded = {}
+    storage = instance.event_log_storage
+    for pool in sorted(storage.get_concurrency_keys()):
+        info = storage.get_concurrency_info(pool)
+        waiting = sorted(
+            (p for p in info.pending_steps if p.assigned_timestamp is None),
+            key=lambda p: (-(p.priority or 0), p.enqueued_timestamp),
+        )
+        if waiting and storage.has_unassigned_slots(pool):
+            stranded[pool] = f"step {waiting[0].step_key} of run {waiting[0].run_id[:8]}"
+    return stranded
