@@ -8,12 +8,17 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+import traceback
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from rich.live import Live
+from rich.markup import escape
+from rich.spinner import Spinner
+from typer.core import TyperGroup
 
 from lpss_pipeline.bench.command import bench, bench_report
 from lpss_pipeline.config.commands import config_app
@@ -23,11 +28,54 @@ from lpss_pipeline.ingestion.commands import batches_app
 from lpss_pipeline.mapping.commands import check, mappings_app
 from lpss_pipeline.recovery.doctor import doctor
 from lpss_pipeline.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, load_settings, mlflow_store_exists
-from lpss_pipeline.synthetic.commands import SOURCE_HELP, generate, generate_organisation, vendor_option
+from lpss_pipeline.synthetic.commands import (
+    as_of_option,
+    check_layout,
+    employees_option,
+    generate,
+    generate_organisation,
+    months_option,
+    source_option,
+)
+
+
+class OneLineErrors(TyperGroup):
+    """A usage error (an unknown option, a value out of range, a date that is none) is one line on
+    stderr naming what is wrong and where the help is, exit 2: no usage box, no traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.TyperException as error:  # typer's click: UsageError, BadParameter, NoSuchOption
+            ctx = getattr(error, "ctx", None)
+            if type(error).__name__ == "NoArgsIsHelpError":  # `lpss` alone: the help (printed by rich)
+                if error.format_message().strip():
+                    typer.echo(error.format_message())
+                sys.exit(error.exit_code)
+            message = " ".join(error.format_message().split())
+            if ctx is not None:
+                message = f"{ctx.command_path}: {message} (see {ctx.command_path} --help)"
+            typer.echo(message, err=True)
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
 
 app = typer.Typer(
-    help="lpss: Leadership Performance & Succession System.", no_args_is_help=True, add_completion=False
+    cls=OneLineErrors,
+    help="lpss: Leadership Performance & Succession System.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
 )
+VERBOSE_HELP = "Show dbt's and Dagster's log lines as well (always written to LPSS_HOME/logs/)."
+UP_TO_DATE_EXIT = 3
+"""`lpss run`'s exit code when nothing is new since the last build (0 built, 1 failed, 2 a usage
+mistake, such as an empty landing zone)."""
 DEMO_STATE = (
     "warehouse.duckdb",
     "warehouse.duckdb.wal",
@@ -43,52 +91,170 @@ DEMO_STATE = (
 )
 
 
-def _run(settings: Settings, job_name: str, verbose: bool) -> bool:
+def _quiet_dagster_warnings() -> None:
+    """Dagster's notes on its own beta and preview APIs (``owners`` at definitions load) are not the
+    person's business: the CLI drops them."""
+    import warnings
+
+    import dagster as dg
+
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
+    warnings.filterwarnings("ignore", category=dg.PreviewWarning)
+
+
+@contextlib.contextmanager
+def _logged(settings: Settings, command: str, verbose: bool) -> Iterator[Path]:
+    """The block's stdout and stderr, dbt's and Dagster's included, go to a new log under
+    ``LPSS_HOME/logs/`` (``verbose``: to the terminal too) while the console prints to the terminal
+    (command_log.py); an unexpected error is one line there, its traceback in the log."""
+    from lpss_pipeline.command_log import captured, new_log
+
+    log = new_log(settings.home, command)
+    if not verbose:  # dbt colours its lines whatever it writes to: not in a log file
+        os.environ.setdefault("DBT_USE_COLORS", "false")
+    try:
+        with captured(log, verbose):
+            try:
+                yield log
+            except (typer.Exit, typer.Abort, KeyboardInterrupt):
+                raise
+            except Exception as error:
+                traceback.print_exc()  # into the log
+                console.print(
+                    f"[red]lpss {command} failed[/]: {escape(f'{type(error).__name__}: {error}')}; "
+                    f"the traceback is in {log}",
+                    soft_wrap=True,
+                    highlight=False,
+                )
+                raise typer.Exit(1) from None
+    finally:
+        with contextlib.suppress(OSError):
+            if not log.stat().st_size:  # nothing ran, nothing said: no log to point at
+                log.unlink()
+
+
+def _took(seconds: float) -> str:
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes}m {seconds:02d}s" if minutes else f"{seconds}s"
+
+
+def _run(settings: Settings, job_name: str, log: Path, verbose: bool = False):
+    """Run a job, showing its progress (a spinner on a terminal), what recovery did and what it waits
+    for; its log lines go to ``log`` (``_logged``). Returns the RunOutcome."""
+    _quiet_dagster_warnings()
+    from lpss_pipeline.command_log import flush_all
     from lpss_pipeline.runner import RunStopped, run_job
 
-    # While a run executes, Dagster redirects this process's stdout into its log capture: what the
-    # watch says, and the last word of a stopped run, go to the terminal directly.
-    terminal = Console(file=os.fdopen(os.dup(sys.stdout.fileno()), "w"))
-
     def say(line: str) -> None:
-        terminal.print(line, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False)
+
+    started = time.monotonic()
+    spinner = Spinner("dots", text=f"Running {job_name}", style="status.spinner")
+    # not console.status: its live display would send Python's stdout and stderr (Dagster's logger)
+    # to the terminal while it spins
+    live = Live(spinner, console=console, transient=True, redirect_stdout=False, redirect_stderr=False)
+    showing = console.is_terminal and not verbose
+
+    def progress(steps: str) -> None:
+        spinner.update(text=f"Running {job_name}: {steps} ({_took(time.monotonic() - started)})")
 
     try:
-        with console.status(f"Running {job_name}"):
-            outcome = run_job(settings, job_name, verbose=verbose, say=say)
+        with live if showing else contextlib.nullcontext():
+            # the log holds Dagster's debug lines: the terminal sees them only with --verbose
+            outcome = run_job(settings, job_name, verbose=True, say=say, progress=progress)
     except RunStopped as stopped:
         # The run is recorded and its slots are free; the step still executing in the run's thread
         # must not outlive the command, so the process ends here.
-        terminal.print(f"[red]{stopped}[/]", highlight=False)
-        terminal.file.flush()
+        console.print(f"[red]{escape(str(stopped))}[/]", highlight=False)
+        console.print(f"dbt and Dagster log: {log}", soft_wrap=True, highlight=False)
+        flush_all()
         os._exit(stopped.exit_code)
-    terminal.file.close()
+    took = _took(time.monotonic() - started)
     if outcome.success:
-        console.print(f"[green]{job_name} succeeded[/] (run {outcome.run_id})")
+        console.print(f"[green]{job_name} succeeded[/] in {took} (run {outcome.run_id})", highlight=False)
     else:
-        console.print(f"[red]{job_name} failed[/] (run {outcome.run_id})")
+        console.print(f"[red]{job_name} failed[/] after {took} (run {outcome.run_id})", highlight=False)
         for failure in outcome.failures:
             console.print(failure, markup=False, highlight=False)
+    return outcome
+
+
+def _build(settings: Settings, log: Path, verbose: bool) -> bool:
+    """``pipeline_job``; when it succeeds, what it built from is recorded (build_state.py)."""
+    from lpss_pipeline.build_state import configuration_fingerprint, record_build
+
+    configuration = configuration_fingerprint(settings)
+    outcome = _run(settings, "pipeline_job", log, verbose)
+    if outcome.success:
+        record_build(settings, outcome.run_id, configuration)
     return outcome.success
 
 
+def _print_log(log: Path) -> None:
+    if log.exists():
+        console.print(f"dbt and Dagster log: {log}", soft_wrap=True, highlight=False)
+
+
 @app.command()
-def ingest(verbose: bool = typer.Option(False, help="Show Dagster's own log lines.")) -> None:
+def ingest(verbose: bool = typer.Option(False, help=VERBOSE_HELP)) -> None:
     """Load every complete export batch that is not loaded yet."""
     settings = ensured_settings()
-    ok = _run(settings, "ingest_job", verbose)
-    _print_summary(settings)
+    with _logged(settings, "ingest", verbose) as log:
+        ok = _run(settings, "ingest_job", log, verbose).success
+        _print_summary(settings, compact=True)
+    _print_log(log)
     raise typer.Exit(0 if ok else 1)
 
 
 @app.command()
-def run(verbose: bool = typer.Option(False, help="Show Dagster's own log lines.")) -> None:
-    """Ingest new batches, materialize everything downstream, then send the alerts it raised."""
+def run(
+    verbose: bool = typer.Option(False, help=VERBOSE_HELP),
+    rebuild: bool = typer.Option(False, help="Build even when nothing is new since the last build."),
+) -> None:
+    """Ingest new batches, materialize everything downstream, then send the alerts it raised.
+
+    With nothing new since the last build (no batch waiting, no batch loaded and no configuration
+    changed since) it says so and exits 3, unless --rebuild; with nothing to load at all, exit 2."""
+    from lpss_pipeline.build_state import build_state
+
     settings = ensured_settings()
-    ok = _run(settings, "pipeline_job", verbose)
-    ok = _run(settings, "alert_delivery_job", verbose) and ok
-    _print_summary(settings)
+    state = build_state(settings)
+    if state.nothing_to_load:
+        _say_nothing_to_load(settings)
+        raise typer.Exit(2)
+    if state.reason is None and not rebuild:
+        _say_up_to_date(settings, state, "lpss run --rebuild builds anyway")
+        raise typer.Exit(UP_TO_DATE_EXIT)
+    with _logged(settings, "run", verbose) as log:
+        ok = _build(settings, log, verbose)
+        ok = _run(settings, "alert_delivery_job", log, verbose).success and ok
+        _print_summary(settings, compact=True)
+    _print_log(log)
     raise typer.Exit(0 if ok else 1)
+
+
+def _say_nothing_to_load(settings: Settings) -> None:
+    console.print(
+        f"[red]Nothing to load[/]: no complete export batch in {settings.landing_dir} and none loaded "
+        "before; land one (a folder per batch with its manifest.json; README, Bring your own data) or "
+        "write the demo organisation's with lpss generate.",
+        soft_wrap=True,
+        highlight=False,
+    )
+
+
+def _say_up_to_date(settings: Settings, state, then: str) -> None:
+    from lpss_pipeline.alerting.state import read_state
+    from lpss_pipeline.build_state import describe_last
+
+    pending = (read_state(settings.outbox_dir) or {}).get("pending")
+    alerts = f"; {pending} alert deliveries pending: lpss alerts send" if pending else ""
+    console.print(
+        f"Up to date: nothing new since the last build ({describe_last(state)}): no new batch in "
+        f"{settings.landing_dir}, no configuration change; {then}{alerts}.",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 @app.command()
@@ -99,44 +265,63 @@ def status() -> None:
 
 @app.command()
 def demo(
-    employees: int = typer.Option(2000, help="Active headcount of the demo organisation."),
-    months: int = typer.Option(36, help="Months of history."),
-    as_of: str = typer.Option(None, help="As-of date YYYY-MM-DD (default: today)."),
+    employees: int = employees_option(2000, "Active headcount of the demo organisation"),
+    months: int = months_option(36, "Months of history."),
+    as_of: str = as_of_option("As-of date YYYY-MM-DD (default: today)."),
     seed: int = typer.Option(42, help="Random seed."),
     fresh: bool = typer.Option(False, help="Delete the previous demo's state under LPSS_HOME first."),
-    source: str = typer.Option(None, "--source", help=SOURCE_HELP),
+    source: str = source_option(),
+    verbose: bool = typer.Option(False, help=VERBOSE_HELP),
 ) -> None:
-    """Generate the demo organisation (once), run the whole pipeline and say where to look."""
-    source = vendor_option(source)
+    """Generate the demo organisation (once), run the whole pipeline and say where to look.
+
+    Run again with nothing new (no batch landed, no configuration changed), it builds nothing: it
+    prints what the last build published, and keeps the demo accounts' passwords."""
+    from lpss_pipeline.build_state import build_state
+
     settings = load_settings()
+    check_layout(settings)
     if fresh:
         for name in DEMO_STATE:
             target = settings.home / name
             shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
     settings.ensure()
     params = settings.truth_dir / "generator.json"
+    reused = None
     if params.exists():
         previous = json.loads(params.read_text())
-        if (source or None) != previous.get("source"):
+        if source != previous.get("source"):
             was = f"as {previous['source']} exports" if previous.get("source") else "in the contract's shape"
             console.print(f"[red]The demo organisation was generated {was}[/]: add --fresh to start over.")
             raise typer.Exit(2)
-        console.print(
-            f"Demo organisation already generated (as of {previous.get('as_of')}); reusing it. "
-            "Use [bold]lpss demo --fresh[/] to start over."
-        )
+        reused = previous.get("as_of")
     else:
-        as_of_day = date.fromisoformat(as_of) if as_of else date.today()
-        generate_organisation(settings, employees, months, as_of_day, seed, "csv", source)
-    ok = _run(settings, "pipeline_job", verbose=False)
-    ok = _run(settings, "alert_delivery_job", verbose=False) and ok
-    _print_summary(settings)
-    _print_kpis(settings)
-    _print_readiness_model(settings)
-    _print_alerts(settings, limit=0)
-    print_demo_accounts(settings)
+        generate_organisation(settings, employees, months, as_of or date.today(), seed, "csv", source)
+    state = build_state(settings)
+    if state.nothing_to_load:  # generated before, and its batches deleted since
+        _say_nothing_to_load(settings)
+        raise typer.Exit(2)
+    with _logged(settings, "demo", verbose) as log:
+        if reused and state.reason is None:
+            _say_up_to_date(
+                settings, state, "lpss generate --next-month adds a month, lpss demo --fresh starts over"
+            )
+            ok = True
+        else:
+            if reused:
+                console.print(
+                    f"Demo organisation already generated (as of {reused}); reusing it "
+                    f"({state.reason}). Use [bold]lpss demo --fresh[/] to start over."
+                )
+            ok = _build(settings, log, verbose)
+            ok = _run(settings, "alert_delivery_job", log, verbose).success and ok
+        _print_summary(settings, compact=True)
+        _print_kpis(settings)
+        _print_readiness_model(settings)
+        _print_alerts(settings, limit=0)
+        print_demo_accounts(settings)
     console.print(
-        f"\nPublished marts (for BI tools): {settings.published_path}\n"
+        f"Published marts (for BI tools): {settings.published_path}\n"
         f"Warehouse: {settings.warehouse_path}\nLanding zone: {settings.landing_dir}\n"
         f"Alerts: [bold].venv/bin/lpss alerts[/] (without SLACK_BOT_TOKEN in {settings.outbox_dir})\n"
         "dbt docs (models, tests, lineage): [bold].venv/bin/lpss docs[/]\n"
@@ -146,6 +331,7 @@ def demo(
         "http://127.0.0.1:3000\n"
         "Leadership dashboard (scorecards, teams, succession, per role): [bold].venv/bin/lpss serve[/], then "
         f"open http://127.0.0.1:8000 and log in with an account from {settings.demo_users_path}"
+        + (f"\nThis command's log (dbt, Dagster): {log}" if log.exists() else "")
     )
     raise typer.Exit(0 if ok else 1)
 
@@ -153,14 +339,26 @@ def demo(
 @app.command()
 def ui(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(3000, help="Port of the Dagster webserver."),
+    port: int = typer.Option(3000, min=1, max=65535, help="Port of the Dagster webserver."),
+    schedules_on: bool = typer.Option(
+        False,
+        "--schedules-on",
+        help="Run every schedule while this UI runs (they start stopped; one stopped in the UI stays so).",
+    ),
 ) -> None:
     """Start the Dagster webserver and daemon (sensors, schedules) on this code location."""
     settings = ensured_settings()
     env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home)}
+    if schedules_on:  # read by lpss_pipeline/schedules.py (SCHEDULES_ON_ENV), not imported: it loads dbt
+        env["LPSS_SCHEDULES_ON"] = "1"
     dagster = Path(sys.executable).with_name("dagster")
     cmd = [str(dagster), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-h", host, "-p", str(port)]
     console.print(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
+    console.print(
+        "Schedules: running (--schedules-on)"
+        if schedules_on
+        else "Schedules: stopped; start them under Automation in the UI, or run lpss ui --schedules-on"
+    )
     os.chdir(PROJECT_ROOT)
     os.execve(cmd[0], cmd, env)  # become dagster dev: signals sent to this pid reach it directly
 
@@ -181,34 +379,55 @@ app.add_typer(alerts_app, name="alerts")
 
 
 @alerts_app.callback(invoke_without_command=True)
-def alerts(ctx: typer.Context, limit: int = typer.Option(20, help="Latest deliveries to list.")) -> None:
+def alerts(
+    ctx: typer.Context, limit: int = typer.Option(20, min=0, help="Latest deliveries to list.")
+) -> None:
     """List alerts by rule with their delivery status, the latest deliveries and review cases."""
     if ctx.invoked_subcommand is None:
         _print_alerts(ensured_settings(), limit)
 
 
 @alerts_app.command("send")
-def alerts_send(verbose: bool = typer.Option(False, help="Show Dagster's own log lines.")) -> None:
+def alerts_send(verbose: bool = typer.Option(False, help=VERBOSE_HELP)) -> None:
     """Send every pending, due delivery (Slack with SLACK_BOT_TOKEN, else the local outbox)."""
     settings = ensured_settings()
-    ok = _run(settings, "alert_delivery_job", verbose)
-    _print_alerts(settings, limit=0)
+    with _logged(settings, "alerts-send", verbose) as log:
+        ok = _run(settings, "alert_delivery_job", log, verbose).success
+        _print_alerts(settings, limit=0)
+    _print_log(log)
     raise typer.Exit(0 if ok else 1)
+
+
+def _experiment_id(tracking_uri: str, experiment: str) -> str | None:
+    """The id of ``experiment`` in the store, or None: no store yet (none is created to find out), or no
+    such experiment (nothing trained yet)."""
+    if not mlflow_store_exists(tracking_uri):
+        return None
+    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    from mlflow.exceptions import MlflowException
+    from mlflow.tracking import MlflowClient
+
+    try:
+        found = MlflowClient(tracking_uri).get_experiment_by_name(experiment)
+    except MlflowException:  # a store MLflow cannot read: the server will say why
+        return None
+    return found.experiment_id if found is not None else None
 
 
 @app.command("mlflow")
 def mlflow_ui(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(5000, help="Port of the MLflow UI."),
+    port: int = typer.Option(5000, min=1, max=65535, help="Port of the MLflow UI."),
 ) -> None:
     """Start the MLflow UI on the readiness model's store: runs, metrics, plots, the registry."""
     from ml.relocation import home_store, relocate_artifact_root
-    from ml.tracking import EXPERIMENT
+    from ml.tracking import EXPERIMENT, MODEL_NAME
 
     settings = ensured_settings()
     store = home_store(settings.mlflow_tracking_uri, settings.mlartifacts_dir)
     if store is not None:  # a copied home's UI must read (and write) its own artifacts
         relocate_artifact_root(store, EXPERIMENT, settings.mlartifacts_dir)
+    experiment_id = _experiment_id(settings.mlflow_tracking_uri, EXPERIMENT)
     env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"}
     mlflow = Path(sys.executable).with_name("mlflow")
     cmd = [
@@ -222,8 +441,16 @@ def mlflow_ui(
         host,
         "--port",
         str(port),
+        "--workers",  # one reader of a local store is plenty, and 4 (MLflow's default) cost ~1 GB
+        "1",
     ]
-    console.print(f"MLflow UI on http://{host}:{port} for {settings.mlflow_tracking_uri} (Ctrl-C to stop)")
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    console.print(f"MLflow UI on {base} for {settings.mlflow_tracking_uri} (Ctrl-C to stop)")
+    if experiment_id is not None:
+        console.print(f"The readiness model's training runs: {base}/#/experiments/{experiment_id}")
+        console.print(f"Its registered versions and the champion: {base}/#/models/{MODEL_NAME}")
+    else:
+        console.print(f"No readiness model trained yet: experiment {EXPERIMENT} appears with the first run.")
     os.execve(cmd[0], cmd, env)  # become the server: signals sent to this pid reach it directly
 
 
@@ -276,7 +503,7 @@ def quality() -> None:
 @app.command()
 def docs(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(8080, help="Port of the dbt docs site."),
+    port: int = typer.Option(8080, min=1, max=65535, help="Port of the dbt docs site."),
 ) -> None:
     """Generate the dbt docs (models, columns, tests, lineage, exposures) and serve them."""
     settings = ensured_settings()
@@ -299,21 +526,27 @@ def docs(
 
 
 def _print_kpis(settings: Settings) -> None:
+    from lpss_pipeline.config.kpi_display import kpi_displays
     from lpss_pipeline.summary import headline_kpis
 
     rows = headline_kpis(settings)
     if not rows:
         return
+    displays = kpi_displays()
     table = new_table(
-        "Headline KPIs (organisation, latest period)", "KPI", "period", ">value", ">target", "status"
+        "Headline KPIs (organisation, latest closed period)", "KPI", "period", ">value", "target", ""
     )
-    for kpi_id, period, value, target, meets, unit, _population, status in rows:
+    for kpi_id, period, closed, value, target, meets, _population, status in rows:
+        display = displays.get(kpi_id)
+        if display is None:  # a KPI no longer configured
+            continue
         if status == "ok" and value is not None:
-            shown = f"{value:,.1f}{'%' if unit == 'percent' else ''}"
             mark = "" if meets is None else "[green]met[/]" if meets else "[red]not met[/]"
         else:  # never a number for what is not measured
-            shown, mark = "—", {"not_tracked": "[dim]not tracked[/]"}.get(status, "[yellow]no data yet[/]")
-        table.add_row(kpi_id, f"{period:%Y-%m}", shown, "" if target is None else f"{target:,.1f}", mark)
+            mark = {"not_tracked": "[dim]not tracked[/]"}.get(status, "[yellow]no data yet[/]")
+        table.add_row(
+            display.name, display.period(period, closed), display.value(value), display.target(target), mark
+        )
     console.print(table)
 
 
@@ -384,7 +617,9 @@ def _print_readiness_model(settings: Settings) -> None:
     console.print(table)
 
 
-def _print_summary(settings: Settings) -> None:
+def _print_summary(settings: Settings, compact: bool = False) -> None:
+    """The batches and the raw tables' rows (``compact``: the raw tables in one line, as `run`, `ingest`
+    and `demo` say them; `status` lists each)."""
     from lpss_pipeline.summary import summarize
 
     with _unless_busy(settings):
@@ -399,6 +634,18 @@ def _print_summary(settings: Settings) -> None:
             batches.add_row(
                 system, batch_id, f"[{colour}]{state}[/]", f"{when:%Y-%m-%d %H:%M:%S}", f"{total:,}"
             )
+        if compact:
+            empty = [name for name, rows, _ in summary.tables if not rows]
+            console.print(batches)
+            console.print(
+                f"Raw tables: {len(summary.tables) - len(empty)} of {len(summary.tables)} hold rows, "
+                f"{sum(rows for _, rows, _ in summary.tables):,} in all"
+                + (f" (empty: {', '.join(empty)})" if empty else "")
+                + "; lpss status lists each.",
+                soft_wrap=True,
+                highlight=False,
+            )
+            return
         tables = new_table("Raw tables", "table", ">rows", ">batches")
         for name, rows, n_batches in summary.tables:
             tables.add_row(name, f"{rows:,}", str(n_batches))

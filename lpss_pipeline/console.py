@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from typing import TextIO
+
 from rich.console import Console
 from rich.table import Table
 
@@ -21,3 +25,16 @@ def new_table(title: str, *columns: str) -> Table:
     for column in columns:
         table.add_column(column.lstrip(">"), justify="right" if column.startswith(">") else "left")
     return table
+
+
+@contextlib.contextmanager
+def printing_to(stream: TextIO) -> Iterator[None]:
+    """The console prints to ``stream`` until the block ends (command_log.py: the terminal, while the
+    process's own stdout goes to a log), at the width it has now."""
+    width, height = console.size  # measured now: once stdout is a file, rich would guess 80 columns
+    previous = console._file, console._width, console._height  # rich keeps no public way back
+    console.file, console.size = stream, (width, height)
+    try:
+        yield
+    finally:
+        console._file, console._width, console._height = previous

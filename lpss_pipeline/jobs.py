@@ -22,7 +22,7 @@ SUCCESSION_MARTS = "+fct_succession_coverage +fct_succession_bench_strength +fct
 ingest_job = dg.define_asset_job(
     "ingest_job",
     executor_def=IN_PROCESS,
-    selection=dg.AssetSelection.groups("sources", "ingestion"),
+    selection=dg.AssetSelection.groups("sources", "raw"),
     description="Map every complete vendor batch not mapped yet, then load every complete export batch "
     "not loaded yet into raw.*",
 )

@@ -7,7 +7,8 @@ traceback. A run whose blocking check failed counts as failed, although Dagster 
 Before a run, the home is recovered (recovery/home.py). The run executes in a worker thread while
 the main thread watches it: Dagster's executor swallows SIGINT and SIGTERM while a step waits for a
 pool slot, and waits in silence for ever; the watch says what the run waits for, gives up after
-``LPSS_POOL_WAIT_SECONDS``, and stops on SIGINT or SIGTERM, recording the run as canceled.
+``LPSS_POOL_WAIT_SECONDS``, and stops on SIGINT or SIGTERM, recording the run as canceled; it also
+reads the run's step events, for a caller that shows progress.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import dagster as dg
+from dagster._core.events import DagsterEventType
 from dagster._core.storage.dagster_run import ACTIVE_RUN_STATUSES, make_new_run_id
+from sqlalchemy.exc import OperationalError
 
 from lpss_pipeline.recovery.home import end_mlflow_runs, recover
 from lpss_pipeline.recovery.liveness import dbt_builds, stop
@@ -41,6 +44,42 @@ class RunOutcome:
     failures: list[str] = field(default_factory=list)
 
 
+STEP_EVENTS = {
+    DagsterEventType.STEP_START,
+    DagsterEventType.STEP_SUCCESS,
+    DagsterEventType.STEP_FAILURE,
+    DagsterEventType.STEP_SKIPPED,
+}
+
+
+class StepProgress:
+    """The run's steps so far, from its event log (one small query per watch tick)."""
+
+    def __init__(self, instance: dg.DagsterInstance, run_id: str):
+        self.instance, self.run_id = instance, run_id
+        self.cursor: str | None = None
+        self.running: list[str] = []
+        self.done = 0
+
+    def poll(self) -> str:
+        """``3 steps done; running dbt_models`` (or what the run does before its first step)."""
+        found = self.instance.get_records_for_run(self.run_id, cursor=self.cursor, of_type=STEP_EVENTS)
+        self.cursor = found.cursor or self.cursor
+        for record in found.records:
+            event = record.event_log_entry.dagster_event
+            if event is None or event.step_key is None:
+                continue
+            if event.event_type == DagsterEventType.STEP_START:
+                self.running.append(event.step_key)
+            else:
+                self.done += 1
+                if event.step_key in self.running:
+                    self.running.remove(event.step_key)
+        if not self.running:
+            return f"{self.done} steps done" if self.done else "starting"
+        return f"{self.done} steps done; running {', '.join(self.running)}"
+
+
 class RunStopped(Exception):
     """The run was stopped (a signal) or gave up waiting; it is recorded, its slots are free."""
 
@@ -55,9 +94,11 @@ def run_job(
     verbose: bool = False,
     instance: dg.DagsterInstance | None = None,
     say: Callable[[str], None] = print,
+    progress: Callable[[str], None] | None = None,
 ) -> RunOutcome:
     """Run ``job_name`` on ``settings``' home, recorded in its Dagster instance (or ``instance``);
-    ``say`` shows what recovery did and what the run waits for."""
+    ``say`` shows what recovery did and what the run waits for, ``progress`` (called every watch tick)
+    which steps are done and running."""
     settings.ensure()
     from lpss_pipeline.definitions import build_defs  # after ensure(): the instance reads DAGSTER_HOME
 
@@ -65,7 +106,7 @@ def run_job(
     with instance or dg.DagsterInstance.get() as active:
         for line in recover(settings, active):
             say(line)
-        result = _supervised(settings, active, job, None if verbose else QUIET_LOGS, say)
+        result = _supervised(settings, active, job, None if verbose else QUIET_LOGS, say, progress)
     failures = []
     for event in result.all_events:
         if event.is_step_failure:
@@ -87,7 +128,7 @@ def run_job(
     return RunOutcome(result.run_id, result.success and not blocked, failures)
 
 
-def _supervised(settings, instance, job, run_config, say) -> dg.ExecuteInProcessResult:
+def _supervised(settings, instance, job, run_config, say, progress=None) -> dg.ExecuteInProcessResult:
     run_id = make_new_run_id()
     outcome: dict = {}
 
@@ -105,6 +146,7 @@ def _supervised(settings, instance, job, run_config, say) -> dg.ExecuteInProcess
 
     worker = threading.Thread(target=execute, name=f"lpss {job.name}", daemon=True)
     watch = PoolWatch(settings, instance, run_id)
+    steps = StepProgress(instance, run_id) if progress else None
     with _stop_signals() as received:
         worker.start()
         while worker.is_alive():
@@ -113,8 +155,15 @@ def _supervised(settings, instance, job, run_config, say) -> dg.ExecuteInProcess
                 name = signal.Signals(received[0]).name
                 _abandon(settings, instance, worker, run_id, f"stopped by {name}", canceled=True)
                 raise RunStopped(f"{job.name} stopped by {name} (run {run_id})", 128 + received[0])
-            for line in watch.poll():
+            try:
+                lines = watch.poll()
+            except OperationalError:  # the run storage busy for a moment: the watch looks again next second
+                lines = []
+            for line in lines:
                 say(line)
+            if steps is not None:
+                with contextlib.suppress(Exception):  # progress is for show: never the watch's end
+                    progress(steps.poll())
             if watch.gave_up:
                 _abandon(settings, instance, worker, run_id, watch.gave_up, canceled=False)
                 raise RunStopped(f"{job.name} failed (run {run_id}): {watch.gave_up}", 1)

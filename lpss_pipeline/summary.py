@@ -86,20 +86,21 @@ def summarize(settings: Settings) -> WarehouseSummary | None:
         return WarehouseSummary(batches, counts)
 
 
-# Each KPI's latest measured (status ok) period, else its latest row, whose status says why there is
-# no value (not_tracked, insufficient_data).
+# Each KPI's latest closed period (its last day reached by the data's as-of date), else, for a KPI
+# with none (the succession snapshots), its period in progress; its status says why a value is
+# missing (not_tracked, insufficient_data).
 HEADLINE_SQL = """
-    SELECT k.kpi_id, k.period_start, k.value, k.target, k.meets_target, k.unit, k.population, k.status
+    SELECT k.kpi_id, k.period_start, k.is_closed, k.value, k.target, k.meets_target, k.population, k.status
     FROM marts.fct_kpis AS k
     WHERE k.cut = 'organisation'
-    QUALIFY row_number() OVER (
-        PARTITION BY k.kpi_id ORDER BY k.status = 'ok' AND k.value IS NOT NULL DESC, k.period_start DESC) = 1
+    QUALIFY row_number() OVER (PARTITION BY k.kpi_id ORDER BY k.is_closed DESC, k.period_start DESC) = 1
     ORDER BY k.kpi_id
 """
 
 
 def headline_kpis(settings: Settings) -> list[tuple]:
-    """Latest organisation-wide value of every KPI, read from the published marts (never the warehouse)."""
+    """Every KPI's organisation-wide value of its latest closed period, read from the published marts
+    (never the warehouse)."""
     with reading(settings.published_path) as (con, tables):
         return con.execute(HEADLINE_SQL).fetchall() if "marts.fct_kpis" in tables else []
 

@@ -29,7 +29,7 @@ from .evaluation import (
     pooled,
     rule_calls,
 )
-from .frames import LABEL, Parameters, feature_matrix, split_by_time
+from .frames import LABEL, Parameters, TimeSplit, feature_matrix, split_by_time
 from .plots import calibration_plot, importance_plot
 from .predict import probabilities
 from .tracking import (
@@ -45,6 +45,20 @@ from .tracking import (
 from .training import TrainingParams, fit
 
 PIP_REQUIREMENTS = ("xgboost-cpu", "scikit-learn", "pandas", "numpy")
+NOTE_TAG = "mlflow.note.content"  # the run's description in the MLflow UI
+
+MODEL_DESCRIPTION = (
+    "lpss promotion-readiness model (SPEC section 8). For a person at leadership levels 0-3 in a month, "
+    "the probability of a promotion to a higher level within promotion_window_months (12) after it. "
+    "XGBoost on the features of dbt's ml.readiness_features (scorecard scores and trend, competencies, "
+    "IDP progress, training and mentoring, tenure and time in level, succession nominations, readiness "
+    "assessments; only data dated on or before the month), labelled by ml.readiness_labels. "
+    "Every training registers a version; the alias `champion` moves to it only when its validation "
+    "ROC AUC beats the current champion's and the rule 'composite >= 85' on the same months. "
+    "Predictions (ml.readiness_predictions, then fct_promotion_readiness and fct_leadership_bench) "
+    "come from models:/lpss-readiness@champion."
+)
+"""The registered model's description, set on every training (what a newcomer reads in the registry)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,43 @@ def _champion_auc(champion: Champion | None, validation: pd.DataFrame) -> float 
     return classification_scores(validation[LABEL], p, "champion_val")["champion_val_roc_auc"]
 
 
+def _months(part: pd.DataFrame) -> str:
+    return f"{part['month'].min():%Y-%m}..{part['month'].max():%Y-%m}"
+
+
+def run_name(split: TimeSplit) -> str:
+    """What the run is, readable in the MLflow UI's run list."""
+    return (
+        f"readiness model trained through {split.train_end:%Y-%m} (validated on {_months(split.validation)})"
+    )
+
+
+def _note(
+    split: TimeSplit, described: dict, features: list[str], metrics: dict[str, float], decision: Decision
+) -> str:
+    """The run's description (Markdown, tag mlflow.note.content)."""
+    figures = ", ".join(
+        f"{name} {metrics[key]:.3f}"
+        for name, key in (
+            ("model", "val_roc_auc"),
+            ("rule composite >= 85", "rule_val_roc_auc"),
+            ("champion", "champion_val_roc_auc"),
+        )
+        if key in metrics and not math.isnan(metrics[key])
+    )
+    return (
+        "Training run of the lpss promotion-readiness model (XGBoost): will a person at levels 0-3 be "
+        "promoted to a higher level within the promotion window after the month?\n\n"
+        f"- Trained on {described['train_rows']:,} person-months, {described['train_months']}.\n"
+        f"- Validated on {described['validation_rows']:,} person-months, {_months(split.validation)} "
+        "(the latest months whose outcome is known; split by time, never at random).\n"
+        f"- {len(features)} features from dbt's ml.readiness_features.\n"
+        f"- Validation ROC AUC: {figures}.\n"
+        f"- Champion decision: {'promoted' if decision.promote else 'kept'}: {decision.reason}.\n\n"
+        "Artifacts: calibration.png, feature_importance.png, backtest.csv, champion_decision.json."
+    )
+
+
 def _log_figures(validation: pd.DataFrame, probability: np.ndarray, model) -> None:
     table = calibration_table(validation[LABEL], probability)
     mlflow.log_text(table.to_csv(index=False), "calibration.csv")
@@ -113,7 +164,7 @@ def train_and_register(
     client = tracking.activate()
     champion = load_champion(tracking)
     validation, labels = split.validation, split.validation[LABEL]
-    with mlflow.start_run(run_name=f"readiness-through-{split.train_end:%Y-%m}", tags=run_tags) as run:
+    with mlflow.start_run(run_name=run_name(split), tags=run_tags) as run:
         mlflow.log_params({**params.logged(), **described, **vars(parameters)})
         model = fit(split.train, params)
         probability = probabilities(model.classifier, model.features, model.prior_log_odds_shift, validation)
@@ -156,12 +207,25 @@ def train_and_register(
         decision = decide(metrics["val_roc_auc"], metrics["rule_val_roc_auc"], champion_auc)
         if decision.promote:
             client.set_registered_model_alias(MODEL_NAME, CHAMPION, version)
+        client.update_registered_model(MODEL_NAME, description=MODEL_DESCRIPTION)
+        client.update_model_version(
+            MODEL_NAME,
+            version,
+            description=f"{run_name(split)}. Validation ROC AUC {metrics['val_roc_auc']:.3f} (rule "
+            f"{metrics['rule_val_roc_auc']:.3f}). "
+            + (
+                f"Champion from this training: {decision.reason}."
+                if decision.promote
+                else f"Not the champion: {decision.reason}."
+            ),
+        )
         mlflow.log_metrics({k: v for k, v in metrics.items() if not math.isnan(v)})
         mlflow.set_tags(
             {
                 "champion_decision": "promoted" if decision.promote else "kept",
                 "champion_reason": decision.reason,
                 "registered_version": version,
+                NOTE_TAG: _note(split, described, model.features, metrics, decision),
             }
         )
         mlflow.log_dict(

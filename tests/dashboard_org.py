@@ -5,7 +5,10 @@ the grants are checked against something independent of them."""
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -52,9 +55,27 @@ class Org:
 
 
 def build_org(tmp_path_factory) -> Org:
+    """The organisation, built once per test session (the dashboard modules run on different xdist
+    workers: the first builds it, under a lock, the others wait and copy it) into a home of its own."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "dashboard_org"
+    with open(f"{shared}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "org.json").exists():
+            built = _build(shared)
+            (shared / "org.json").write_text(json.dumps({"signed_manager": built.signed_manager}))
+    home = tmp_path_factory.mktemp("dashboard_home")
+    shutil.copytree(shared, home, symlinks=True, dirs_exist_ok=True)
+    (home / "org.json").unlink()
+    settings = settings_for(home)
+    users = {u["role"]: u for u in json.loads(settings.demo_users_path.read_text())}
+    return Org(settings, users, json.loads((shared / "org.json").read_text())["signed_manager"])
+
+
+def _build(home: Path) -> Org:
     """200 people x 14 months through scorecard_job (no model training) and alert_delivery_job."""
     mp = pytest.MonkeyPatch()
-    settings = use(mp, settings_for(tmp_path_factory.mktemp("dashboard_home")))
+    settings = use(mp, settings_for(home))
     mp.delenv("LPSS_SSO_HEADER", raising=False)
     settings.ensure()
     written = generate_history(

@@ -41,7 +41,7 @@ def test_demo_during_a_slack_outage_then_send_delivers_every_planned_delivery_on
     """Slack unreachable during the demo: the delivery step fails fast saying what waits, and so does
     a send while the outage lasts; once Slack answers, everything arrives once."""
     unreachable = f"http://127.0.0.1:{free_port()}/api/"  # nothing listens there
-    org = ("--employees", "300", "--months", "13", "--as-of", "2026-06-15")
+    org = ("--employees", "200", "--months", "13", "--as-of", "2026-06-15")
     demo = lpss(tmp_path, unreachable, "demo", *org)
     assert demo.returncode == 1, demo.stdout + demo.stderr
     assert "alert_delivery_job failed" in demo.stdout and "Published marts" in demo.stdout

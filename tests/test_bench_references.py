@@ -28,7 +28,7 @@ from lpss_pipeline.settings import Settings
 from lpss_pipeline.synthetic.generate import generate_history, generate_next_month
 from tests.homes import settings_for, use
 
-INGESTION = dg.AssetSelection.groups("ingestion")
+INGESTION = dg.AssetSelection.groups("raw")
 CONFIGURATION = dg.AssetSelection.groups("configuration")
 GRAIN = {
     "leader_scorecards": ["employee_id", "month"],

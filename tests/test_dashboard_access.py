@@ -292,3 +292,33 @@ def test_signoff_reminders_go_to_managers_who_have_not_signed(org):
         )
     }
     assert reminded == teams - {org.signed_manager}
+
+
+def test_the_organisation_page_shows_each_kpis_latest_closed_period_as_fct_kpis_has_it(org, clients):
+    from lpss_pipeline.config.kpi_display import kpi_displays
+
+    displays = kpi_displays()
+    latest = org.published(
+        """
+        select kpi_id, period_start, is_closed, value, status, population from marts.fct_kpis
+        where cut = 'organisation'
+        qualify row_number() over (partition by kpi_id order by is_closed desc, period_start desc) = 1
+        """
+    )
+    page = clients["executive"].get("/organisation")
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    shown = 0
+    for kpi_id, period, closed, value, status, population in latest:
+        display = displays[kpi_id]
+        assert f"{display.name} ({display.period(period, closed)})" in text, kpi_id
+        if status == "ok" and population >= 3:
+            assert display.value(value) in text, kpi_id
+            shown += 1
+    assert shown >= 3
+    # the as-of month (2026-06, exported on the 15th) is in progress: no monthly tile shows it
+    monthly = [k for k, p, closed, *_ in latest if displays[k].cadence == "monthly"]
+    assert monthly and all(closed for k, p, closed, *_ in latest if k in monthly)
+    assert "2026-06" not in text
+    for role in ("manager", "mentor", "leader"):
+        assert clients[role].get("/organisation").status_code == 404

@@ -75,7 +75,8 @@ TABLES = {
     "idp_on_schedule_pct double, promotion_probability double, months_to_ready bigint, band varchar, "
     "leadership_level bigint",
     "fct_kpis": "period_start date, cadence varchar, kpi_id varchar, cut varchar, cut_value varchar, "
-    "value double, target double, meets_target boolean, unit varchar, population bigint, status varchar",
+    "value double, target double, meets_target boolean, unit varchar, population bigint, status varchar, "
+    "is_closed boolean",
 }
 
 
@@ -135,6 +136,7 @@ def rows() -> dict[str, list[tuple]]:
             "points",
             4,
             "ok",
+            True,
         )
         for i, m in enumerate(MONTHS)
     ]
@@ -151,6 +153,7 @@ def rows() -> dict[str, list[tuple]]:
             "percent",
             0,
             "not_tracked",
+            True,
         ),
         (
             MONTHS[-1],
@@ -164,6 +167,7 @@ def rows() -> dict[str, list[tuple]]:
             "percent",
             0,
             "not_tracked",
+            True,
         ),
         (
             MONTHS[-1],
@@ -177,6 +181,7 @@ def rows() -> dict[str, list[tuple]]:
             "leaders",
             0,
             "insufficient_data",
+            True,
         ),
     ]  # no row at all for the quarterly KPIs: promotions, assessments and succession are not tracked
     return {

@@ -226,6 +226,32 @@ def test_an_executive_sees_department_bench_and_heat_map_charts(org, server, bro
     page.close()
 
 
+@pytest.mark.parametrize("role", ["executive", "hr_admin", "manager", "mentor", "leader"])
+def test_every_page_a_role_reaches_loads_whole_and_reads_the_latest_closed_month(org, server, browser, role):
+    """Each link of the role's navigation, in Chromium: no failed request, and no figure labelled with
+    the month in progress (the organisation's as-of month, 2026-06, exported on the 15th); a scorecard
+    opens on the latest closed month."""
+    base, _ = server
+    [(closed, in_progress)] = org.published(
+        "select max(month) filter (where not is_provisional), max(month) from marts.fct_leader_scorecards"
+    )
+    assert closed < in_progress
+    page, failed = log_in(browser, base, org.users[role])
+    links = page.eval_on_selector_all("header nav a", "links => links.map(a => a.getAttribute('href'))")
+    assert links, role
+    for link in links:
+        page.goto(base + link)
+        page.wait_for_load_state("networkidle")
+        assert f"({in_progress:%Y-%m}" not in page.inner_text("main"), (role, link)
+        if link in ("/organisation", "/alerts"):
+            shot = artifacts_dir() / f"dashboard_{role}_{link.strip('/')}.png"
+            page.screenshot(path=str(shot), full_page=True)
+    page.goto(f"{base}/scorecards/{org.users[role]['employee_id']}")
+    assert f"Composite ({closed:%Y-%m-%d})" in page.inner_text("main"), role
+    assert failed == [], (role, failed)
+    page.close()
+
+
 def test_serving_goes_on_while_the_marts_are_republished(org, server):
     base, _ = server
     cookie = org.client("executive").cookies[sessions.COOKIE_NAME]

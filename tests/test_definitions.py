@@ -38,9 +38,7 @@ def test_asset_keys_jobs_and_sensors_are_stable():
     raw = sorted(k.to_user_string() for k in graph.get_all_asset_keys() if k.path[0] == "raw")
     assert raw == EXPECTED_RAW_ASSETS
     assert len(raw) == len(ENTITIES)
-    assert {graph.get(k).group_name for k in graph.get_all_asset_keys() if k.path[0] == "raw"} == {
-        "ingestion"
-    }
+    assert {graph.get(k).group_name for k in graph.get_all_asset_keys() if k.path[0] == "raw"} == {"raw"}
     assert {j.name for j in defs.resolve_all_job_defs()} >= {
         "ingest_job",
         "pipeline_job",
@@ -107,7 +105,7 @@ def test_lineage_runs_from_raw_through_dbt_layers_to_the_published_file():
     assert {k.path[1] for k in keys if k.path[0] == "marts"} >= EXPECTED_MARTS
     groups = {graph.get(k).group_name for k in keys}
     assert groups >= {
-        "ingestion",
+        "raw",
         "staging",
         "intermediate",
         "marts",
@@ -150,3 +148,57 @@ def test_the_readiness_model_sits_between_the_features_and_the_readiness_marts()
     assert predictions.key in monthly and model.key not in monthly
     training = defs.resolve_job_def("readiness_training_job").asset_layer.selected_asset_keys
     assert {model.key, predictions.key, dg.AssetKey(["published", "lpss_marts"])} <= training
+
+
+# The Dagster UI's groups in lineage order (dbt_project/models/overview.md): no arrow points backwards.
+GROUP_ORDER = [
+    "sources",
+    "raw",
+    "configuration",
+    "staging",
+    "history",
+    "intermediate",
+    "marts",
+    "readiness_model",
+    "alerting",
+    "publishing",
+]
+
+
+def test_groups_read_left_to_right_from_raw_to_publishing():
+    graph = defs.resolve_asset_graph()
+    backwards = set()
+    for key in graph.get_all_asset_keys():
+        group = graph.get(key).group_name
+        assert group in GROUP_ORDER, f"{key.to_user_string()}: group {group} has no place in GROUP_ORDER"
+        for parent in graph.get(key).parent_keys:
+            parent_group = graph.get(parent).group_name
+            if GROUP_ORDER.index(parent_group) > GROUP_ORDER.index(group):
+                edge = f"{parent.to_user_string()} ({parent_group}) -> {key.to_user_string()}"
+                backwards.add(f"{edge} ({group})")
+    assert not backwards, sorted(backwards)
+
+
+def test_every_dbt_test_is_a_check_that_says_what_it_checks():
+    graph = defs.resolve_asset_graph()
+    dbt_checks = {
+        spec.key: spec
+        for assets_def in graph.assets_defs
+        for spec in assets_def.check_specs
+        if spec.metadata.get("dagster_dbt/unique_id", "").startswith("test.")
+    }
+    assert len(dbt_checks) > 300
+    assert not [k for k, spec in dbt_checks.items() if not (spec.description or "").strip()]
+    names = {k.name for k in dbt_checks}
+    singular = {  # each of dbt_project/tests/*.sql, including those reading several marts
+        "assert_bench_ranks_only_known_readiness",
+        "assert_composite_is_weighted_sum_of_categories",
+        "assert_kpi_value_only_when_status_ok",
+        "assert_successor_figures_null_only_when_untracked",
+        "assert_unknown_only_when_untracked",
+    }
+    assert singular <= names
+    unique = dg.AssetCheckKey(dg.AssetKey(["marts", "dim_leaders"]), "unique_dim_leaders_employee_id")
+    assert dbt_checks[unique].description == (
+        "unique: employee_id of dim_leaders is unique: no two rows share a value."
+    )

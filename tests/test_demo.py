@@ -50,7 +50,7 @@ def test_demo_fills_every_raw_table_and_prints_a_summary(demo_home):
     home, out = demo_home
     counts = raw_counts(home)
     assert all(n > 0 for n in counts.values()), counts
-    assert "raw.hris__employees" in out and "Export batches" in out
+    assert f"Raw tables: {len(counts)} of {len(counts)} hold rows" in out and "Export batches" in out
     assert str(home / "warehouse.duckdb") in out and "lpss ui" in out
     assert "lpss serve" in out and str(home / "demo_users.json") in out
     users = json.loads((home / "demo_users.json").read_text())
@@ -89,7 +89,7 @@ def test_demo_publishes_every_mart_with_plausible_figures(demo_home):
     assert 0 < coverage < 1
     cuts = {r[0] for r in published(home, "SELECT DISTINCT cut FROM marts.fct_kpis")}
     assert cuts == {"organisation", "department", "region", "level"}
-    assert "Headline KPIs" in out and "leadership_effectiveness_score" in out
+    assert "Headline KPIs" in out and "Leadership Effectiveness Score" in out
 
 
 def test_demo_delivers_its_alerts_to_the_local_outbox(demo_home):

@@ -26,9 +26,12 @@ def test_ui_shows_the_lineage_from_raw_to_published(tmp_path):
     with serving([lpss, "ui", "--port", str(port)], env) as proc:
         nodes = json.loads(wait_for(proc, request, timeout=120))["data"]["assetNodes"]
     groups = {"/".join(n["assetKey"]["path"]): n["groupName"] for n in nodes}
-    assert groups["raw/hris/employees"] == "ingestion"
+    assert groups["raw/hris/employees"] == "raw"
     assert len([k for k in groups if k.startswith("raw/")]) == 17
     assert groups["staging/stg_hris__employees"] == "staging"
     assert groups["intermediate/int_employee_months"] == "intermediate"
     assert groups["marts/fct_leader_scorecards"] == "marts"
+    assert groups["intermediate/int_kpi_observations"] == "marts"  # a helper of the marts layer
+    assert groups["marts/fct_promotion_readiness"] == "readiness_model"  # built from the model's predictions
+    assert groups["marts/fct_alerts"] == "alerting"
     assert groups["published/lpss_marts"] == "publishing"

@@ -6,6 +6,7 @@ definitions import; it is (re)parsed here when missing or older than any project
 
 import fcntl
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -95,8 +96,65 @@ def keep_partial_parse(invocation_target: Path, step: str) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _relation(ref: str) -> str:
+    """``ref('x')`` -> ``x``, ``source('config', 'y')`` -> ``config.y`` (a relationships test's ``to``)."""
+    names = re.findall(r"""['"]([^'"]+)['"]""", ref)
+    return ".".join(names) if names else ref
+
+
+def _between(min_value: Any, max_value: Any) -> str:
+    if min_value is not None and max_value is not None:
+        return f"lies between {min_value} and {max_value}"
+    return f"is at least {min_value}" if min_value is not None else f"is at most {max_value}"
+
+
+def _values(values: Any) -> str:
+    return ", ".join(str(v).lower() if isinstance(v, bool) else str(v) for v in values)
+
+
+def check_description(test: Mapping[str, Any], model: str) -> str:
+    """What a dbt test checks, in a sentence: its own description when it has one, else one built from
+    the generic test's name and arguments ("unique: employee_id of stg_hris__employees is unique")."""
+    if test.get("description"):
+        return " ".join(test["description"].split())
+    generic = test.get("test_metadata") or {}
+    name, kwargs = generic.get("name"), generic.get("kwargs", {})
+    column = kwargs.get("column_name")
+    of = f"{column} of {model}"
+    sentences = {
+        "not_null": lambda: f"{of} is never null",
+        "unique": lambda: f"{of} is unique: no two rows share a value",
+        "relationships": lambda: (
+            f"every {of} exists in {_relation(kwargs.get('to', ''))}.{kwargs.get('field')}"
+        ),
+        "accepted_values": lambda: f"{of} is one of: {_values(kwargs.get('values', []))}",
+        "value_between": lambda: (
+            f"{of} {_between(kwargs.get('min_value'), kwargs.get('max_value'))} (or is null)"
+        ),
+        "unique_combination": lambda: f"{model} has one row per {' x '.join(kwargs.get('columns', []))}",
+        "columns_valid": lambda: _columns_valid(model, kwargs),
+    }
+    if name in sentences:
+        return f"{name}: {sentences[name]()}."
+    if name:
+        return f"{name}: dbt test of {model}" + (f" on {column}." if column else ".")
+    return f"{test['name']}: dbt test of {model}."  # a singular test without a description
+
+
+def _columns_valid(model: str, kwargs: Mapping[str, Any]) -> str:
+    rules = []
+    if kwargs.get("not_null"):
+        rules.append(f"never null: {', '.join(kwargs['not_null'])}")
+    for column, values in (kwargs.get("accepted_values") or {}).items():
+        rules.append(f"{column} is one of {_values(values)}")
+    for column, bounds in (kwargs.get("value_between") or {}).items():
+        rules.append(f"{column} {_between(bounds.get('min_value'), bounds.get('max_value'))}")
+    return f"the rows of {model} keep the export contract's column rules ({'; '.join(rules)})"
+
+
 class LpssDbtTranslator(DagsterDbtTranslator):
-    """Asset keys ``[schema, name]`` (e.g. ``marts/fct_leader_scorecards``), groups by layer."""
+    """Asset keys ``[schema, name]`` (e.g. ``marts/fct_leader_scorecards``), groups by layer, every dbt
+    test an asset check saying what it checks."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
@@ -104,10 +162,23 @@ class LpssDbtTranslator(DagsterDbtTranslator):
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        groups = {"snapshot": "history"}
-        if dbt_resource_props["resource_type"] in groups:
-            return groups[dbt_resource_props["resource_type"]]
-        return dbt_resource_props["fqn"][1]  # models/<layer>/...: staging, intermediate, marts
+        """Snapshots: history. Models: their layer's folder (staging, intermediate, marts,
+        readiness_model), unless meta.dagster.group names a later group (dbt_project.yml): the marts
+        built from the readiness model's predictions are in readiness_model, the alert marts in
+        alerting, so no arrow between groups points backwards."""
+        if dbt_resource_props["resource_type"] == "snapshot":
+            return "history"
+        group = dbt_resource_props.get("meta", {}).get("dagster", {}).get("group")
+        return group or dbt_resource_props["fqn"][1]
+
+    def get_asset_check_spec(
+        self, asset_spec: dg.AssetSpec, manifest: Mapping[str, Any], unique_id: str, project: Any
+    ) -> dg.AssetCheckSpec | None:
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        test = manifest["nodes"][unique_id]
+        return spec._replace(description=check_description(test, asset_spec.key.path[-1]))
 
 
 READINESS_SOURCE = "source:ml.readiness_predictions+"

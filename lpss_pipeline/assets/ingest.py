@@ -11,6 +11,7 @@ from lpss_pipeline.ingestion.loader import IngestReport, load_pending
 from lpss_pipeline.resources import LandingZoneResource, QualityResource, WarehouseResource
 
 WAREHOUSE_POOL = "warehouse"
+GROUP = "raw"  # the Dagster group: the UI's lineage reads sources -> raw -> staging -> ...
 
 
 def _spec(e: Entity, deps: tuple[dg.AssetKey, ...]) -> dg.AssetSpec:
@@ -20,7 +21,7 @@ def _spec(e: Entity, deps: tuple[dg.AssetKey, ...]) -> dg.AssetSpec:
     return dg.AssetSpec(
         key=e.asset_key,
         deps=deps,
-        group_name="ingestion",
+        group_name=GROUP,
         description=f"{e.description} Raw, append-only rows of every loaded {e.system.upper()} batch "
         f"({e.kind}; key {', '.join(e.key)}).",
         kinds={"duckdb"},

@@ -362,10 +362,12 @@ measured_or_reported as (
         and r.period_start = a.period_start and r.cut = a.cut and r.cut_value = a.cut_value
 ),
 valued as (
-    select m.period_start, d.cadence, m.kpi_id, m.cut, m.cut_value,
+    select m.period_start, cast(m.period_start + to_months(d.period_months) - interval 1 day as date) as period_end,
+        d.cadence, m.kpi_id, m.cut, m.cut_value,
         case d.aggregation
             when 'mean' then m.numerator / nullif(m.denominator, 0)
             when 'ratio_pct' then 100 * m.numerator / nullif(m.denominator, 0)
+            when 'ratio' then m.numerator / nullif(m.denominator, 0)
             when 'count' then m.numerator
         end as measured,
         coalesce(d.target, m.row_target) as target, d.comparison, d.unit, m.numerator, m.denominator,
@@ -379,7 +381,8 @@ statused as (
             when population = 0 or measured is null then 'insufficient_data' else 'ok' end as status
     from valued
 )
-select period_start, cadence, kpi_id, cut, cut_value, case when status = 'ok' then measured end as value,
+select period_start, period_end, period_end <= (select any_value(as_of_date) from calendar) as is_closed,
+    cadence, kpi_id, cut, cut_value, case when status = 'ok' then measured end as value,
     target,
     case when status <> 'ok' or target is null then null when comparison = '>=' then measured >= target
         else measured <= target end as meets_target,

@@ -64,7 +64,7 @@ def compute(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     observations = pd.concat([*observations, coverage_observations(coverage)])
     window = org.params["promotion_window_months"]
     periods = reported_periods(t["kpi_definitions"], org.calendar["month_start"], org.as_of, window)
-    kpis = kpi_values(t, observations, periods)
+    kpis = kpi_values(t, observations, periods, org.as_of)
     return {"leader_scorecards": scorecards, "succession_coverage": coverage, "kpis": kpis}
 
 

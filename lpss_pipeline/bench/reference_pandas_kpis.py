@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-KPI_COLUMNS = ["period_start", "cadence", "kpi_id", "cut", "cut_value", "value", "target", "meets_target"]
+KPI_COLUMNS = ["period_start", "period_end", "is_closed", "cadence", "kpi_id", "cut", "cut_value", "value"]
+KPI_COLUMNS += ["target", "meets_target"]
 KPI_COLUMNS += ["unit", "numerator", "denominator", "population", "status", "untracked_inputs"]
 CUTS = {"organisation": None, "department": "department_id", "region": "region", "level": "leadership_level"}
 OBSERVATION = ["kpi_id", "period_start", "department_id", "region", "leadership_level", "numerator"]
@@ -89,9 +90,19 @@ def reported_periods(
     return p.loc[keep, ["kpi_id", "period_start"]].reset_index(drop=True)
 
 
-def kpi_values(t: dict[str, pd.DataFrame], observations: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
-    """Period x KPI x cut: mean, percentage or count of the observations, as the KPI's definition says;
-    the organisation row of every reported period even when nothing was observed; and the status."""
+def period_end(period_start: pd.Series, cadence: pd.Series) -> pd.Series:
+    """The last day of each KPI period (monthly, quarterly, else yearly)."""
+    length = cadence.map({"monthly": 1, "quarterly": 3}).fillna(12).astype(int)
+    month = period_start.dt.year * 12 + period_start.dt.month - 1 + length
+    return pd.to_datetime({"year": month // 12, "month": month % 12 + 1, "day": 1}) - pd.Timedelta(days=1)
+
+
+def kpi_values(
+    t: dict[str, pd.DataFrame], observations: pd.DataFrame, periods: pd.DataFrame, as_of: pd.Timestamp
+) -> pd.DataFrame:
+    """Period x KPI x cut: mean, percentage, ratio or count of the observations, as the KPI's definition
+    says; the organisation row of every reported period even when nothing was observed; the status;
+    and whether the period is closed (its last day reached by the as-of date)."""
     definitions, untracked = t["kpi_definitions"], untracked_kpis(t)
     observations = observations[~observations["kpi_id"].isin(untracked.index)]
     observations = observations.merge(definitions[["kpi_id", "cadence"]], on="kpi_id")
@@ -112,9 +123,10 @@ def kpi_values(t: dict[str, pd.DataFrame], observations: pd.DataFrame, periods: 
     k = k.astype({"cut_value": "string"}).merge(reported, on=GRAIN, how="outer")
     k = k.assign(population=k["population"].fillna(0)).merge(definitions, on="kpi_id")
     denominator = k["denominator"].where(k["denominator"] != 0)
+    aggregation = k["aggregation"]
     measured = pd.Series(
         np.select(
-            [k["aggregation"] == "mean", k["aggregation"] == "ratio_pct", k["aggregation"] == "count"],
+            [aggregation.isin(["mean", "ratio"]), aggregation == "ratio_pct", aggregation == "count"],
             [k["numerator"] / denominator, 100 * k["numerator"] / denominator, k["numerator"]],
             default=np.nan,
         ),
@@ -133,4 +145,6 @@ def kpi_values(t: dict[str, pd.DataFrame], observations: pd.DataFrame, periods: 
     meets = np.where(k["comparison"] == ">=", measured >= k["target"], measured <= k["target"])
     meets = pd.Series(meets, index=k.index, dtype="boolean")
     k["meets_target"] = meets.mask(~ok | k["target"].isna())
+    k["period_end"] = period_end(k["period_start"], k["cadence"])
+    k["is_closed"] = k["period_end"] <= as_of
     return k[KPI_COLUMNS].reset_index(drop=True)

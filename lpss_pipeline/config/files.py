@@ -105,7 +105,7 @@ FILES: dict[str, FileSpec] = {
         (
             text("kpi_name"),
             choice("cadence", "monthly", "quarterly", "annual"),
-            choice("aggregation", "mean", "ratio_pct", "count"),
+            choice("aggregation", "mean", "ratio_pct", "ratio", "count"),
             number("target", required=False),
             choice("comparison", ">=", "<="),
             text("unit"),

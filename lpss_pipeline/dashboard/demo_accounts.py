@@ -4,8 +4,11 @@ The people are chosen by their grants, not by the account: the executive is an a
 person, the HR admin one listed in access_roles, the manager has the most direct reports with
 scorecards, the mentor has active mentees and the smallest team of its own, the leader has
 complete scorecards and the fewest people in scope (leaders usually manage a team; the demo picks
-one with as small a scope as the organisation has). Passwords are random on every run and written,
-with the accounts, to ``LPSS_HOME/demo_users.json`` (owner-only).
+one with as small a scope as the organisation has). A missing account is created with a random
+password; an existing one keeps the password ``LPSS_HOME/demo_users.json`` (owner-only) records for
+it, so running the demo again changes no password (its person follows the pick). An account whose
+password is no longer the recorded one (reset with `lpss users add`) is left as it is, listed
+without a password.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import json
 import os
 import secrets
 from pathlib import Path
+
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from lpss_pipeline.dashboard import accounts, store
 from lpss_pipeline.dashboard.marts import reading
@@ -64,8 +69,29 @@ ROLE_PICKS = {
 }
 
 
-def create_demo_accounts(published: Path, store_path: Path, target: Path) -> list[dict[str, str]]:
-    """Create (or reset) the account ``<role>`` for each role; write and return the list."""
+def recorded_passwords(target: Path) -> dict[str, str]:
+    """The passwords the previous demo wrote to ``target``, by username."""
+    try:
+        users = json.loads(target.read_text())
+        return {u["username"]: u["password"] for u in users if isinstance(u.get("password"), str)}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def _opens(password_hash: str, password: str | None) -> bool:
+    if password is None:
+        return False
+    try:
+        return accounts.HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def create_demo_accounts(published: Path, store_path: Path, target: Path) -> list[dict[str, str | None]]:
+    """The account ``<role>`` for each role: created when missing, else kept with the password
+    ``target`` records for it (its employee set to the pick); the list is written to ``target`` and
+    returned (``password`` None for an account whose password was changed since)."""
+    recorded = recorded_passwords(target)
     users = []
     with reading(published) as marts:
         picks: dict[str, str | None] = {}
@@ -76,8 +102,18 @@ def create_demo_accounts(published: Path, store_path: Path, target: Path) -> lis
         for role, employee_id in picks.items():
             if employee_id is None:
                 continue
-            password = secrets.token_urlsafe(12)
-            accounts.set_account(con, role, employee_id, password)
+            row = con.execute(
+                "select employee_id, password_hash from users where username = ?", [role]
+            ).fetchone()
+            password = recorded.get(role)
+            if row is None:
+                password = secrets.token_urlsafe(12)
+                accounts.set_account(con, role, employee_id, password)
+            elif not _opens(row["password_hash"], password):
+                password = None  # someone set its password: neither it nor its person is touched
+                employee_id = row["employee_id"]
+            elif row["employee_id"] != employee_id:
+                accounts.set_account(con, role, employee_id, password)
             users.append({"username": role, "password": password, "role": role, "employee_id": employee_id})
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

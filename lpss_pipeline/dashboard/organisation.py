@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from lpss_pipeline.config import config_rows
-from lpss_pipeline.dashboard import configured
+from lpss_pipeline.dashboard import configured, kpis
 from lpss_pipeline.dashboard.access import DEVELOPMENT, SCORECARD, SUCCESSION, granted, min_group
 from lpss_pipeline.dashboard.marts import MartsReader
 
@@ -139,27 +139,6 @@ having bool_and(not d.is_active or d.employee_id = $viewer or {granted("d.employ
 order by department_name
 """
 
-# Each KPI's latest period; value and meets_target only for a measured (status ok) KPI over at least
-# min_group observations. A not_tracked or insufficient_data KPI shows its status, never a number.
-KPI_TILES_SQL = """
-select k.kpi_id, k.cadence, k.period_start, k.target, k.unit, k.population, k.status,
-    case when k.status = 'ok' and k.population >= $min_group then k.value end as value,
-    case when k.status = 'ok' and k.population >= $min_group then k.meets_target end as meets_target,
-    k.status = 'ok' and coalesce(k.population, 0) < $min_group as suppressed
-from marts.fct_kpis as k
-where k.cut = 'department' and k.cut_value = $department
-qualify row_number() over (partition by k.kpi_id order by k.period_start desc) = 1
-order by k.kpi_id
-"""
-
-KPI_TREND_SQL = """
-select period_start, value, target
-from marts.fct_kpis
-where cut = 'department' and cut_value = $department and kpi_id = 'leadership_effectiveness_score'
-    and status = 'ok' and value is not null and population >= $min_group
-order by period_start
-"""
-
 COVERAGE_SQL = f"""
 select c.quarter, c.position_id, c.title, c.leadership_level, c.incumbent_employee_id,
     inc.full_name as incumbent_name, c.is_vacant, c.ready_now_successors, c.total_successors,
@@ -192,33 +171,6 @@ order by s.position_id, s.nomination_rank
 """
 
 
-def kpi_names() -> dict[str, str]:
-    return {row["kpi_id"]: row["kpi_name"] for row in config_rows("kpi_definitions")}
-
-
-def kpi_tiles(marts: MartsReader, department_id: str, group: int) -> list[dict[str, Any]]:
-    """One tile per defined KPI: its latest row for the department, or, without any row, its status
-    alone (not_tracked when it reads untracked data, else insufficient_data)."""
-    names = kpi_names()
-    rows = {r["kpi_id"]: r for r in marts.rows(KPI_TILES_SQL, department=department_id, min_group=group)}
-    missing = configured.untracked()
-    tiles = []
-    for kpi_id, name in names.items():
-        tile = rows.get(kpi_id) or {
-            "kpi_id": kpi_id,
-            "period_start": None,
-            "target": None,
-            "unit": None,
-            "population": 0,
-            "status": configured.kpi_status_without_rows(kpi_id, missing),
-            "value": None,
-            "meets_target": None,
-            "suppressed": False,
-        }
-        tiles.append({**tile, "name": name})
-    return tiles
-
-
 def departments(marts: MartsReader, viewer: str) -> list[dict[str, Any]]:
     return marts.rows(DEPARTMENTS_SQL, viewer=viewer, department=None)
 
@@ -242,8 +194,8 @@ def department(marts: MartsReader, viewer: str, department_id: str) -> dict[str,
             )
     return {
         "department": found,
-        "kpis": kpi_tiles(marts, department_id, group),
-        "trend": marts.rows(KPI_TREND_SQL, department=department_id, min_group=group),
+        "kpis": kpis.tiles(marts, "department", department_id, group),
+        "trend": kpis.trend(marts, "department", department_id, "leadership_effectiveness_score", group),
         "positions": positions,
         "min_group": group,
         "not_tracked": untracked,

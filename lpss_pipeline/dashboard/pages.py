@@ -7,7 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
-from lpss_pipeline.dashboard import activity, charts, configured, organisation, people, store
+from lpss_pipeline.dashboard import activity, charts, configured, kpis, organisation, people, store
+from lpss_pipeline.dashboard.access import min_group
 from lpss_pipeline.dashboard.api import (
     MAX_ID,
     MAX_OFFSET,
@@ -44,7 +45,7 @@ def home(request: Request, ctx: RequestContext = Depends(request_context)):
         ctx,
         "home.html",
         own=own,
-        chart=charts.scorecard_trend(own["history"], own["categories"], own["composite_label"])
+        chart=charts.scorecard_trend(own["trend"], own["categories"], own["composite_label"])
         if own
         else None,
         team=organisation.team(ctx.marts, me, me),
@@ -61,7 +62,7 @@ def scorecard(
 ):
     card = found(people.scorecard(ctx.marts, ctx.viewer.employee_id, employee_id, month))
     viewed(ctx, "scorecard", employee_id, via="page")
-    chart = charts.scorecard_trend(card["history"], card["categories"], card["composite_label"])
+    chart = charts.scorecard_trend(card["trend"], card["categories"], card["composite_label"])
     return render(request, ctx, "scorecard.html", card=card, chart=chart)
 
 
@@ -130,6 +131,22 @@ def departments(request: Request, ctx: RequestContext = Depends(request_context)
     rows = organisation.departments(ctx.marts, ctx.viewer.employee_id)
     viewed(ctx, "departments", via="page")
     return render(request, ctx, "departments.html", departments=rows)
+
+
+@router.get("/organisation")
+def organisation_page(request: Request, ctx: RequestContext = Depends(request_context)):
+    """Executives and HR admins: every KPI at the organisation level, then by department, region, level."""
+    require_org_wide(ctx)
+    group = min_group()
+    data = {
+        "kpis": kpis.tiles(ctx.marts, "organisation", "all", group),
+        "breakdown": kpis.breakdown(ctx.marts, group),
+        "min_group": group,
+    }
+    trend = kpis.trend(ctx.marts, "organisation", "all", "leadership_effectiveness_score", group)
+    viewed(ctx, "organisation", via="page")
+    chart = charts.kpi_trend(trend, "Leadership Effectiveness Score")
+    return render(request, ctx, "organisation.html", org=data, chart=chart)
 
 
 @router.get("/departments/{department_id}")

@@ -117,14 +117,18 @@ def _person(marts: MartsReader, viewer: str, subject: str, flag: str) -> dict[st
 def scorecard(marts: MartsReader, viewer: str, subject: str, month: str | None = None) -> dict | None:
     """The scorecard history, one month's metric breakdown and readiness; None when out of scope.
 
-    ``month`` picks the breakdown (default: the latest month with a scorecard).
+    ``month`` picks the month shown (default: the latest closed month, the one in progress only when
+    there is no other or when asked). ``shown`` is that month's row; ``trend`` the closed months, with
+    the month in progress only when it is the one shown.
     """
     person = _person(marts, viewer, subject, SCORECARD)
     if person is None:
         return None
     history = marts.rows(HISTORY_SQL, viewer=viewer, subject=subject)
+    closed = [str(h["month"]) for h in history if not h["is_provisional"]]
     months = [str(h["month"]) for h in history]
-    chosen = month if month in months else (months[-1] if months else None)
+    chosen = month if month in months else (closed or months or [None])[-1]
+    shown = next((h for h in history if str(h["month"]) == chosen), None)
     categories = configured.categories()
     untracked = configured.not_tracked()
     return {
@@ -133,6 +137,8 @@ def scorecard(marts: MartsReader, viewer: str, subject: str, month: str | None =
         "categories": categories,
         "composite_label": configured.composite_label(categories),
         "history": history,
+        "shown": shown,
+        "trend": [h for h in history if not h["is_provisional"] or str(h["month"]) == chosen],
         "metrics": marts.rows(METRICS_SQL, viewer=viewer, subject=subject, month=chosen) if chosen else [],
         "readiness": marts.row(READINESS_SQL, viewer=viewer, subject=subject),
         "prediction": None

@@ -99,7 +99,9 @@ class Category(BaseModel):
 
 
 class Scorecard(BaseModel):
-    """A category the organisation does not score has a null score in every month of ``history``."""
+    """A category the organisation does not score has a null score in every month of ``history``.
+    ``month`` is the latest closed month unless another was asked for; ``history`` holds every month,
+    the one in progress flagged ``is_provisional``."""
 
     person: Person
     month: date | None

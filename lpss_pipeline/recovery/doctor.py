@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import dagster as dg
+from typing import TYPE_CHECKING
+
 import typer
 
-from lpss_pipeline.alerting.sinks import LocalOutbox
 from lpss_pipeline.console import console, ensured_settings
-from lpss_pipeline.recovery import runs
-from lpss_pipeline.recovery.home import recover
 from lpss_pipeline.settings import Settings, mlflow_store_exists
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 
 def doctor(dry_run: bool = typer.Option(False, "--dry-run", help="Report only; repair nothing.")) -> None:
@@ -17,6 +18,11 @@ def doctor(dry_run: bool = typer.Option(False, "--dry-run", help="Report only; r
     freed), dbt builds they left running, slots held by finished runs, interrupted publishes, MLflow
     runs left running, unreadable outbox lines. Says what it did; with --dry-run exits 1 if anything
     needs repair."""
+    import dagster as dg  # here, not at the top: the CLI imports this module for every command
+
+    from lpss_pipeline.alerting.sinks import LocalOutbox
+    from lpss_pipeline.recovery.home import recover
+
     settings = ensured_settings()
     with dg.DagsterInstance.get() as instance:
         lines = recover(settings, instance, repair=not dry_run)
@@ -38,6 +44,7 @@ def _mlflow_runs_left_running(settings: Settings, instance: dg.DagsterInstance, 
     """MLflow runs still RUNNING although no active Dagster run owns them (MLflow imported only here)."""
     if not mlflow_store_exists(settings.mlflow_tracking_uri):
         return []
+    from lpss_pipeline.recovery import runs
     from ml.interrupted import end_interrupted
 
     keep = {r.dagster_run.run_id for r in runs.active(instance)}

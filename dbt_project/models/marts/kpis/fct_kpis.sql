@@ -1,7 +1,9 @@
 -- The KPIs of SPEC section 4, each cut by organisation, department, region and leadership level.
 -- Grain: period x KPI x cut x cut value. value aggregates the KPI's observations as its
--- definition says (mean, 100 x sum(numerator) / sum(denominator), or a count); population is how
--- many observations it rests on, so readers can suppress small groups.
+-- definition says (mean, 100 x sum(numerator) / sum(denominator), the plain ratio, or a count);
+-- population is how many observations it rests on, so readers can suppress small groups. A period
+-- is_closed once the as-of date (the latest HRIS export) reaches its last day (period_end): readers
+-- show the latest closed period by default, the one in progress only when asked.
 -- Every configured KPI has an organisation row for each period it reports (int_kpi_periods),
 -- measured or not; department, region and level rows exist where something was observed. status:
 -- not_tracked when the KPI reads an entity the organisation does not track (its observations are
@@ -11,8 +13,14 @@
 with definitions as (
     select
         *,
-        case cadence when 'monthly' then 'month' when 'quarterly' then 'quarter' else 'year' end as period_unit
+        case cadence when 'monthly' then 'month' when 'quarterly' then 'quarter' else 'year' end as period_unit,
+        case cadence when 'monthly' then 1 when 'quarterly' then 3 else 12 end as period_months
     from {{ source('config', 'kpi_definitions') }}
+),
+
+-- a period is closed once the data's as-of date (the latest HRIS export) reaches its last day
+as_of as (
+    select max(as_of_date) as as_of_date from {{ ref('int_reporting_calendar') }}
 ),
 
 tracking as (
@@ -91,12 +99,15 @@ valued as (
     select
         rows_.period_start,
         d.cadence,
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 'd.period_months', 'rows_.period_start')) }} as date)
+            as period_end,
         rows_.kpi_id,
         rows_.cut,
         rows_.cut_value,
         case d.aggregation
             when 'mean' then rows_.numerator / nullif(rows_.denominator, 0)
             when 'ratio_pct' then 100 * rows_.numerator / nullif(rows_.denominator, 0)
+            when 'ratio' then rows_.numerator / nullif(rows_.denominator, 0)
             when 'count' then rows_.numerator
         end as measured_value,
         coalesce(d.target, rows_.row_target) as target,
@@ -124,6 +135,8 @@ statused as (
 
 select
     period_start,
+    period_end,
+    period_end <= (select as_of_date from as_of) as is_closed,
     cadence,
     kpi_id,
     cut,

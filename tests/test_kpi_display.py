@@ -1,0 +1,31 @@
+"""A KPI's figure and period read the same in the CLI, the dashboard and the API (config/kpi_display.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from lpss_pipeline.config.kpi_display import KpiDisplay, kpi_displays
+
+
+def test_figures_read_with_their_configured_units():
+    shown = kpi_displays()
+    assert shown["development_path_completion"].value(77.43) == "77.4%"
+    assert shown["early_warning_leaders"].value(12.0) == "12 leaders"
+    assert shown["successor_coverage_ratio"].value(2.2222) == "2.22 successors per position"
+    assert shown["time_to_promotion"].value(466.0) == "466 days"
+    assert shown["leadership_effectiveness_score"].value(72.61) == "72.6"
+    assert shown["leadership_effectiveness_score"].target(85.0) == "target >= 85.0"
+    assert shown["mentorship_engagement"].value(None) == "—", "no figure, never a 0"
+    assert shown["mentorship_engagement"].target(None) == ""
+
+
+def test_periods_read_by_cadence_and_the_one_in_progress_says_so():
+    shown = kpi_displays()
+    assert shown["mentorship_engagement"].period(date(2026, 11, 1), True) == "2026-11"
+    assert shown["mentorship_engagement"].period(date(2026, 12, 1), False) == "2026-12 (in progress)"
+    assert shown["succession_coverage"].period(date(2026, 10, 1), False) == "2026 Q4 (in progress)"
+    assert shown["promotion_readiness_accuracy"].period(date(2025, 4, 1), True) == (
+        "cohort assessed ready in 2025 Q2"
+    )
+    yearly = KpiDisplay("x", "X", "percent", "ratio_pct", "yearly", ">=")
+    assert yearly.period(date(2026, 1, 1), True) == "2026" and yearly.period(None) == ""
