@@ -138,11 +138,18 @@ ALERT_SQL = {
             count(*) FILTER (WHERE status = 'failed') AS failed,
             any_value(delivered_via) FILTER (WHERE status = 'delivered') AS via
         FROM ops.alert_deliveries GROUP BY rule_id, severity ORDER BY rule_id""",
+    # what and whom, as people read them: the alert's title and subject, a person by name (a Slack
+    # user id through dim_leaders.slack_user_id), a channel by its name
     "recent": """
-        SELECT alert_key, recipient, status, attempts, coalesce(last_error, ''),
-            coalesce(strftime(delivered_at, '%Y-%m-%d %H:%M'), '')
-        FROM ops.alert_deliveries
-        ORDER BY status = 'delivered', coalesce(delivered_at, planned_at) DESC, alert_key LIMIT ?""",
+        SELECT d.content ->> 'title' || coalesce(': ' || (d.content ->> 'subject_name'), '') AS alert,
+            CASE WHEN d.recipient_kind = 'channel' THEN '#' || ltrim(d.recipient, '#')
+                ELSE coalesce(l.full_name, d.recipient) END AS recipient,
+            d.status, d.attempts, coalesce(d.last_error, ''),
+            coalesce(strftime(d.delivered_at, '%Y-%m-%d %H:%M'), '')
+        FROM ops.alert_deliveries AS d
+        LEFT JOIN (SELECT DISTINCT slack_user_id, full_name FROM marts.dim_leaders) AS l
+            ON d.recipient_kind <> 'channel' AND l.slack_user_id = d.recipient
+        ORDER BY d.status = 'delivered', coalesce(d.delivered_at, d.planned_at) DESC, d.alert_key LIMIT ?""",
     "reviews": """
         SELECT status, count(*) FROM ops.review_cases GROUP BY status ORDER BY status""",
 }
@@ -151,7 +158,7 @@ ALERT_SQL = {
 def alert_report(settings: Settings, limit: int = 20) -> dict[str, list[tuple]] | None:
     """Deliveries by rule and status, the latest (undelivered first), review cases; None before any."""
     with reading(settings.warehouse_path) as (con, tables):
-        if con is None or "ops.alert_deliveries" not in tables:
+        if con is None or not {"ops.alert_deliveries", "marts.dim_leaders"} <= tables:
             return None
         report = {
             "by_rule": con.execute(ALERT_SQL["by_rule"]).fetchall(),

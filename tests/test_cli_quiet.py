@@ -1,27 +1,19 @@
 """A quiet `lpss` (issue 19, item 4): a usage mistake is one line and exit 2; `lpss run` with nothing
-to load says so at once; `lpss demo` prints a short summary and keeps dbt's and Dagster's lines in a
-log it names; run again with nothing new it builds nothing, registers no model version, keeps the
-demo passwords, and `lpss run` exits 3."""
+to load says so at once; when a build is due; the demo accounts keep their passwords. The demo's own
+output, and a second demo that builds nothing, are checked on the demo home (tests/test_demo.py)."""
 
 from __future__ import annotations
 
 import json
-import os
-import re
-import sqlite3
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from lpss_pipeline.cli import app
 from tests.homes import settings_for, use
+from tests.test_demo import lines, lpss
 
-LPSS = str(Path(sys.executable).with_name("lpss"))
-DEMO = ("demo", "--employees", "120", "--months", "14", "--as-of", "2026-06-15")
 MISTAKES = {
     ("generate", "--employees", "0"): "--employees",
     ("generate", "--months", "0"): "--months",
@@ -37,17 +29,6 @@ MISTAKES = {
     ("status", "--bad"): "No such option: --bad",
     ("nosuch",): "No such command 'nosuch'",
 }
-
-
-def lpss(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LPSS_HOME": str(home), "COLUMNS": "200"}
-    for name in ("LPSS_LANDING_DIR", "LPSS_CONFIG_DIR", "MLFLOW_TRACKING_URI"):
-        env.pop(name, None)
-    return subprocess.run([LPSS, *args], env=env, capture_output=True, text=True, timeout=900)
-
-
-def lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.strip()]
 
 
 @pytest.mark.parametrize("args", list(MISTAKES), ids=" ".join)
@@ -80,50 +61,6 @@ def test_the_installed_command_says_a_mistake_in_one_line_and_run_with_nothing_t
     assert said.startswith(f"Nothing to load: no complete export batch in {tmp_path / 'landing'}")
     assert "lpss generate" in said
     assert not (tmp_path / "warehouse.duckdb").exists() and not (tmp_path / "logs").exists()
-
-
-def model_versions(home: Path) -> int:
-    """Registered model versions (none when no model was trained: 14 months are too few)."""
-    if not (home / "mlflow.db").exists():
-        return 0
-    with sqlite3.connect(home / "mlflow.db") as con:
-        return con.execute("SELECT count(*) FROM model_versions").fetchone()[0]
-
-
-def dagster_runs(home: Path) -> int:
-    with sqlite3.connect(home / "dagster_home" / "storage" / "history" / "runs.db") as con:
-        return con.execute("SELECT count(*) FROM runs").fetchone()[0]
-
-
-def test_the_demo_is_short_logs_dbt_and_again_with_nothing_new_builds_nothing(tmp_path):
-    first = lpss(tmp_path, *DEMO)
-    assert first.returncode == 0, first.stdout + first.stderr
-    out = first.stdout + first.stderr
-    assert len(lines(out)) < 80, out
-    assert "pipeline_job succeeded" in out and "Headline KPIs" in out and "Traceback" not in out
-    [log] = re.findall(r"This command's log \(dbt, Dagster\): (\S+\.log)", first.stdout)
-    assert Path(log).parent == tmp_path / "logs"
-    text = Path(log).read_text()
-    assert "Running with dbt=" in text and "START sql" in text  # dbt's progress, kept out of the terminal
-    assert "\x1b[" not in text, "no colour codes in the log"
-    assert "Running with dbt=" not in out and "START sql" not in out
-    passwords = (tmp_path / "demo_users.json").read_text()
-    versions, runs = model_versions(tmp_path), dagster_runs(tmp_path)
-
-    second = lpss(tmp_path, *DEMO)
-    assert second.returncode == 0, second.stdout + second.stderr
-    out = second.stdout + second.stderr
-    assert len(lines(out)) < 80, out
-    assert "Up to date: nothing new since the last build" in " ".join(out.split())
-    assert "pipeline_job" not in out and "Headline KPIs" in out and "log (dbt, Dagster)" not in out
-    assert model_versions(tmp_path) == versions and dagster_runs(tmp_path) == runs
-    assert (tmp_path / "demo_users.json").read_text() == passwords
-    assert all(u["password"] for u in json.loads(passwords))
-
-    again = lpss(tmp_path, "run")
-    assert again.returncode == 3, again.stdout + again.stderr
-    [said] = lines(again.stdout + again.stderr)
-    assert said.startswith("Up to date: nothing new since the last build (run ") and "--rebuild" in said
 
 
 def test_a_build_is_due_for_a_new_batch_a_load_since_or_a_configuration_change(tmp_path, monkeypatch):

@@ -322,3 +322,28 @@ def test_the_organisation_page_shows_each_kpis_latest_closed_period_as_fct_kpis_
     assert "2026-06" not in text
     for role in ("manager", "mentor", "leader"):
         assert clients[role].get("/organisation").status_code == 404
+
+
+def test_alerts_list_the_most_severe_first_and_filter_and_page(org, clients):
+    client = clients["executive"]
+    everything = client.get("/api/v1/alerts", params={"limit": 2000}).json()
+    order = ("critical", "warning", "info")
+    ranks = [order.index(a["severity"]) for a in everything]
+    assert ranks == sorted(ranks) and len(set(ranks)) > 1, "a page of reminders never hides an intervention"
+    assert all(a["matching"] == len(everything) for a in everything)
+    for severity in order:
+        some = client.get("/api/v1/alerts", params={"severity": severity, "limit": 2000}).json()
+        assert len(some) == ranks.count(order.index(severity))
+        assert {a["severity"] for a in some} <= {severity}
+    rule = everything[0]["rule_id"]
+    by_rule = client.get("/api/v1/alerts", params={"rule": rule, "status": "delivered", "limit": 2000}).json()
+    assert by_rule and all(a["rule_id"] == rule and a["delivered"] == a["recipients"] for a in by_rule)
+
+    page = " ".join(client.get("/alerts", params={"severity": "critical"}).text.split())
+    assert f"{ranks.count(0)} alert" in page and f"{ranks.count(0)} critical" in page
+    first = " ".join(client.get("/alerts").text.split())
+    pages = -(-len(everything) // 50)
+    assert (f"page 1 of {pages}" in first) == (pages > 1)
+    if pages > 1:
+        assert "page 2 of" in client.get("/alerts", params={"page": 2}).text
+    assert client.get("/alerts", params={"severity": "urgent"}).status_code == 422

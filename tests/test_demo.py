@@ -21,12 +21,19 @@ from tests.homes import files, snapshot
 from tests.servers import free_port, wait_for
 
 LPSS = str(Path(sys.executable).with_name("lpss"))
+# 30 months: 18 with known 12-month outcomes, enough to train the readiness model on
+DEMO = ("demo", "--employees", "300", "--months", "30", "--as-of", "2026-06-15")
 
 
 def lpss(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "LPSS_HOME": str(home), "COLUMNS": "200"}
-    env.pop("LPSS_LANDING_DIR", None)
-    return subprocess.run([LPSS, *args], env=env, capture_output=True, text=True, timeout=600)
+    for name in ("LPSS_LANDING_DIR", "LPSS_CONFIG_DIR", "MLFLOW_TRACKING_URI"):
+        env.pop(name, None)
+    return subprocess.run([LPSS, *args], env=env, capture_output=True, text=True, timeout=900)
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
 
 
 def raw_counts(home: Path) -> dict[str, int]:
@@ -40,8 +47,7 @@ def raw_counts(home: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def demo_home(tmp_path_factory):
     home = tmp_path_factory.mktemp("lpss_home")
-    # 30 months: 18 with known 12-month outcomes, enough to train the readiness model on
-    result = lpss(home, "demo", "--employees", "300", "--months", "30", "--as-of", "2026-06-15")
+    result = lpss(home, *DEMO)
     assert result.returncode == 0, result.stdout + result.stderr
     return home, result.stdout
 
@@ -66,6 +72,49 @@ def test_demo_fills_every_raw_table_and_prints_a_summary(demo_home):
 def published(home: Path, sql: str) -> list[tuple]:
     with duckdb.connect(str(home / "published" / "lpss_marts.duckdb"), read_only=True) as con:
         return con.execute(sql).fetchall()
+
+
+def model_versions(home: Path) -> int:
+    """Registered model versions."""
+    if not (home / "mlflow.db").exists():
+        return 0
+    with sqlite3.connect(home / "mlflow.db") as con:
+        return con.execute("SELECT count(*) FROM model_versions").fetchone()[0]
+
+
+def dagster_runs(home: Path) -> int:
+    with sqlite3.connect(home / "dagster_home" / "storage" / "history" / "runs.db") as con:
+        return con.execute("SELECT count(*) FROM runs").fetchone()[0]
+
+
+def test_the_demo_is_short_logs_dbt_and_again_with_nothing_new_builds_nothing(demo_home):
+    tmp_path, out = demo_home
+    assert len(lines(out)) < 80, out
+    assert "pipeline_job succeeded" in out and "Headline KPIs" in out and "Traceback" not in out
+    [log] = re.findall(r"This command's log \(dbt, Dagster\): (\S+\.log)", out)
+    assert Path(log).parent == tmp_path / "logs"
+    text = Path(log).read_text()
+    assert "Running with dbt=" in text and "START sql" in text  # dbt's progress, kept out of the terminal
+    assert "\x1b[" not in text, "no colour codes in the log"
+    assert "Running with dbt=" not in out and "START sql" not in out
+    passwords = (tmp_path / "demo_users.json").read_text()
+    versions, runs = model_versions(tmp_path), dagster_runs(tmp_path)
+    assert versions == 1, "the demo trained and registered its champion"
+
+    second = lpss(tmp_path, *DEMO)
+    assert second.returncode == 0, second.stdout + second.stderr
+    out = second.stdout + second.stderr
+    assert len(lines(out)) < 80, out
+    assert "Up to date: nothing new since the last build" in " ".join(out.split())
+    assert "pipeline_job" not in out and "Headline KPIs" in out and "log (dbt, Dagster)" not in out
+    assert model_versions(tmp_path) == versions and dagster_runs(tmp_path) == runs
+    assert (tmp_path / "demo_users.json").read_text() == passwords
+    assert all(u["password"] for u in json.loads(passwords))
+
+    again = lpss(tmp_path, "run")
+    assert again.returncode == 3, again.stdout + again.stderr
+    [said] = lines(again.stdout + again.stderr)
+    assert said.startswith("Up to date: nothing new since the last build (run ") and "--rebuild" in said
 
 
 def test_demo_publishes_every_mart_with_plausible_figures(demo_home):

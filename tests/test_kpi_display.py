@@ -1,4 +1,5 @@
-"""A KPI's figure and period read the same in the CLI, the dashboard and the API (config/kpi_display.py)."""
+"""How figures and codes read: a KPI's figure and period, the same in the CLI, the dashboard and the API
+(config/kpi_display.py), and the dashboard's labels for codes and levels (dashboard/labels.py)."""
 
 from __future__ import annotations
 
@@ -29,3 +30,12 @@ def test_periods_read_by_cadence_and_the_one_in_progress_says_so():
     )
     yearly = KpiDisplay("x", "X", "percent", "ratio_pct", "yearly", ">=")
     assert yearly.period(date(2026, 1, 1), True) == "2026" and yearly.period(None) == ""
+
+
+def test_codes_and_levels_read_as_labels():
+    from lpss_pipeline.dashboard.labels import label, level_name
+
+    assert label("ready_1_2_years") == "ready in 1-2 years"
+    assert label("needs_development") == "needs development"
+    assert label("hr_admin") == "HR admin" and label(None) == "—"
+    assert level_name(2) == "Senior Manager" and level_name(42) == "level 42"

@@ -69,11 +69,11 @@ mentors as (
     where basis = 'mentor'
 ),
 population as (
-    select p.employee_id, p.role, l.full_name, l.department_name
+    select p.employee_id, p.role, l.full_name, l.job_title, l.department_name
     from (select * from managers union all select * from mentors) as p
     inner join marts.dim_leaders as l on l.employee_id = p.employee_id and l.is_active
 )
-select p.role, p.employee_id, p.full_name, p.department_name,
+select p.role, p.employee_id, p.full_name, p.job_title, p.department_name,
     exists (
         select 1 from views as v
         where v.employee_id = p.employee_id
@@ -100,7 +100,8 @@ order by role
 
 NOT_OPENED_SQL = f"""
 with people as ({ADOPTION_PEOPLE_SQL})
-select role, employee_id, full_name, department_name from people where not opened order by role, full_name
+select role, employee_id, full_name, job_title, department_name from people where not opened
+order by role, full_name, department_name, employee_id
 """
 
 # Sign-offs of the latest closed month: managers with scorecards to sign, and who signed (frame `signed`).

@@ -7,11 +7,11 @@ Every parameter is bounded (ids' length, months' form, levels, limits and offset
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 
-from lpss_pipeline.dashboard import activity, organisation, people, store
+from lpss_pipeline.dashboard import activity, alert_list, organisation, people, store
 from lpss_pipeline.dashboard.auth import RequestContext, request_context
 from lpss_pipeline.dashboard.schemas import Development, Me, Scorecard
 
@@ -27,6 +27,8 @@ MONTH_START = r"^(19|20|21)\d{2}-(0[1-9]|1[0-2])-01$"  # a month as the API retu
 Id = Annotated[str, Path(min_length=1, max_length=MAX_ID)]
 IdFilter = Annotated[str | None, Query(max_length=MAX_ID)]
 Level = Annotated[int | None, Query(ge=0, le=MAX_LEVEL)]
+Severity = Annotated[Literal["critical", "warning", "info"] | None, Query()]
+DeliveryStatus = Annotated[Literal["failed", "pending", "delivered"] | None, Query()]
 Month = Annotated[str | None, Query(pattern=MONTH, description="YYYY-MM")]
 MonthStart = Annotated[
     str | None,
@@ -144,10 +146,19 @@ def heatmap(
 
 @router.get("/alerts")
 def alerts(
-    limit: int = Query(200, ge=1, le=2000), ctx: RequestContext = Depends(request_context)
+    severity: Severity = None,
+    rule: IdFilter = None,
+    status: DeliveryStatus = None,
+    limit: int = Query(200, ge=1, le=2000),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    ctx: RequestContext = Depends(request_context),
 ) -> list[dict]:
-    """Alerts and reminders about people in scope, with their delivery status."""
-    result = organisation.alerts(ctx.marts, ctx.viewer.employee_id, ctx.viewer.org_wide, limit)
+    """Alerts and reminders about people in scope, with their delivery status: the most severe first,
+    then the newest; ``matching`` on each row counts every alert the filters match."""
+    viewer = ctx.viewer
+    result = alert_list.alerts(
+        ctx.marts, viewer.employee_id, viewer.org_wide, severity, rule, status, limit, offset
+    )
     viewed(ctx, "alerts")
     return result
 

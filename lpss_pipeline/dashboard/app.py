@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from lpss_pipeline.dashboard import accounts, sessions, store, throttle
 from lpss_pipeline.dashboard.auth import AppConfig, CsrfRejected, NotAuthenticated, config_of
+from lpss_pipeline.dashboard.labels import label, level_name
 from lpss_pipeline.dashboard.marts import MartsUnavailable
 from lpss_pipeline.settings import Settings
 
@@ -36,6 +37,8 @@ def _number(value, digits: int = 1, signed: bool = False) -> str:
 
 
 templates.env.filters["num"] = _number
+templates.env.filters["label"] = label
+templates.env.filters["level"] = level_name
 log = logging.getLogger("lpss.dashboard")
 
 SECURITY_HEADERS = {

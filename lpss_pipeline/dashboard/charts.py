@@ -182,26 +182,49 @@ def kpi_trend(trend: list[dict[str, Any]], title: str) -> dict[str, Any] | None:
 
 
 def bench_bars(candidates: list[dict[str, Any]], top: int = 20) -> dict[str, Any] | None:
-    """The top candidates' readiness; those whose readiness is unknown are not bars. None without any."""
+    """The top candidates in bench order: each one's readiness beside the model's probability of a
+    promotion within 12 months (when there is one). Readiness saturates at 100% for many candidates;
+    the probability, which the bench order weighs next, still tells them apart. Those whose readiness is
+    unknown are not bars. None without any."""
     known = [c for c in candidates if c["readiness_pct"] is not None]
     if not known:
         return None
     shown = list(reversed(known[:top]))
-    return {
-        "data": [
+    names = [c["full_name"] for c in shown]
+    probability = [
+        None if c["promotion_probability"] is None else 100 * c["promotion_probability"] for c in shown
+    ]
+    traces = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": "Readiness %",
+            "y": names,
+            "x": [c["readiness_pct"] for c in shown],
+            "marker": {"color": "#3949ab"},
+        }
+    ]
+    if any(p is not None for p in probability):
+        traces.append(
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": "Readiness %",
-                "y": [c["full_name"] for c in shown],
-                "x": [c["readiness_pct"] for c in shown],
-                "marker": {"color": "#3949ab"},
+                "name": "P(promotion within 12 months) %",
+                "y": names,
+                "x": [
+                    None if c["promotion_probability"] is None else 100 * c["promotion_probability"]
+                    for c in shown
+                ],
+                "marker": {"color": "#f9a825"},
             }
-        ],
+        )
+    return {
+        "data": traces,
         "layout": {
             **LAYOUT,
-            "height": max(300, 24 * len(shown) + 80),
-            "xaxis": {"range": [0, 100], "title": "readiness %"},
+            "barmode": "group",
+            "height": max(300, 24 * len(shown) * len(traces) + 80),
+            "xaxis": {"range": [0, 100], "title": "%"},
             "yaxis": {"automargin": True},  # whole names, however long
         },
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lpss_pipeline.config import config_rows
+from lpss_pipeline.config import config_values
 from lpss_pipeline.dashboard import configured, kpis
 from lpss_pipeline.dashboard.access import DEVELOPMENT, SCORECARD, SUCCESSION, granted, min_group
 from lpss_pipeline.dashboard.marts import MartsReader
@@ -238,6 +238,7 @@ def bench(marts: MartsReader, viewer: str, level: int | None, limit: int = 50) -
         "target_level": level,
         "candidates": candidates,
         "unknown_readiness": sum(c["readiness_pct"] is None for c in candidates),
+        "readiness_target": config_values("lpss_parameters", key="parameter")["readiness_target_composite"],
         "not_tracked": untracked,
     }
 
@@ -311,58 +312,3 @@ def heatmap(
         "cells": cells,
         "not_tracked": {},
     }
-
-
-def _scope_rules() -> dict[str, list[str]]:
-    scopes: dict[str, list[str]] = {}
-    for row in config_rows("alert_rules"):
-        scopes.setdefault(row["data_scope"], []).append(row["rule_id"])
-    return scopes
-
-
-# An alert is listed when the viewer holds, on its subject, the grant its rule's data_scope names
-# (alert_rules seed); operations alerts (and alerts about no one) only for executives and HR admins.
-ALERTS_SQL = f"""
-with alerts as (
-    select alert_key, any_value(rule_id) as rule_id, any_value(severity) as severity,
-        any_value(title) as title, any_value(message) as message,
-        any_value(subject_employee_id) as subject_employee_id, any_value(subject_name) as subject_name,
-        any_value(period) as period, min(planned_at) as planned_at, count(*) as recipients,
-        count(*) filter (where status = 'delivered') as delivered,
-        count(*) filter (where status = 'pending') as pending,
-        count(*) filter (where status = 'failed') as failed,
-        max(delivered_at) as last_delivered_at,
-        string_agg(distinct delivered_via, ', ') as delivered_via
-    from marts.fct_alert_deliveries
-    group by alert_key
-)
-select *
-from alerts as a
-where (list_contains($scorecard_rules, a.rule_id) and {granted("a.subject_employee_id", SCORECARD)})
-    or (list_contains($development_rules, a.rule_id) and {granted("a.subject_employee_id", DEVELOPMENT)})
-    or (list_contains($succession_rules, a.rule_id) and {granted("a.subject_employee_id", SUCCESSION)})
-    or ($org_wide and (list_contains($operations_rules, a.rule_id) or a.subject_employee_id is null))
-order by a.planned_at desc, a.alert_key
-limit $limit
-"""
-
-
-def alerts(marts: MartsReader, viewer: str, org_wide: bool, limit: int = 200) -> list[dict[str, Any]]:
-    """The latest alerts in scope with their delivery status (empty before the first delivery run)."""
-    published = marts.value(
-        "select count(*) from duckdb_tables() "
-        "where schema_name = 'marts' and table_name = 'fct_alert_deliveries'"
-    )
-    if not published:
-        return []
-    scopes = _scope_rules()
-    return marts.rows(
-        ALERTS_SQL,
-        viewer=viewer,
-        org_wide=org_wide,
-        limit=limit,
-        **{
-            f"{scope}_rules": scopes.get(scope, [])
-            for scope in ("scorecard", "development", "succession", "operations")
-        },
-    )

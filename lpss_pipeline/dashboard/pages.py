@@ -7,16 +7,28 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
-from lpss_pipeline.dashboard import activity, charts, configured, kpis, organisation, people, store
+from lpss_pipeline.dashboard import (
+    activity,
+    alert_list,
+    charts,
+    configured,
+    kpis,
+    organisation,
+    people,
+    store,
+)
 from lpss_pipeline.dashboard.access import min_group
 from lpss_pipeline.dashboard.api import (
     MAX_ID,
     MAX_OFFSET,
     NOT_FOUND,
+    DeliveryStatus,
     Id,
+    IdFilter,
     Level,
     Month,
     MonthStart,
+    Severity,
     found,
     require_org_wide,
     viewed,
@@ -192,10 +204,19 @@ def heatmap(
 
 
 @router.get("/alerts")
-def alerts(request: Request, ctx: RequestContext = Depends(request_context)):
-    rows = organisation.alerts(ctx.marts, ctx.viewer.employee_id, ctx.viewer.org_wide)
+def alerts(
+    request: Request,
+    severity: Severity = None,
+    rule: IdFilter = None,
+    status: DeliveryStatus = None,
+    page: int = Query(1, ge=1, le=MAX_OFFSET // alert_list.PER_PAGE + 1),
+    ctx: RequestContext = Depends(request_context),
+):
+    data = alert_list.alert_page(
+        ctx.marts, ctx.viewer.employee_id, ctx.viewer.org_wide, severity, rule or None, status, page
+    )
     viewed(ctx, "alerts", via="page")
-    return render(request, ctx, "alerts.html", alerts=rows)
+    return render(request, ctx, "alerts.html", alerts=data)
 
 
 @router.get("/adoption")
