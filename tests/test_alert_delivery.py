@@ -400,13 +400,18 @@ def hold_warehouse(path, seconds: float):
     return holder
 
 
+def warehouse_waiting(tmp_path, seconds: float) -> tuple:
+    """A warehouse file and its resource, waiting up to ``seconds`` for another process's lock."""
+    path = tmp_path / "warehouse.duckdb"
+    return path, WarehouseResource(
+        path=str(path), published_path=str(tmp_path / "p.duckdb"), lock_wait_seconds=seconds
+    )
+
+
 def test_a_warehouse_held_by_another_process_fails_the_step_in_one_line(tmp_path):
     import dagster as dg
 
-    path = tmp_path / "warehouse.duckdb"
-    warehouse = WarehouseResource(
-        path=str(path), published_path=str(tmp_path / "p.duckdb"), lock_wait_seconds=0.5
-    )
+    path, warehouse = warehouse_waiting(tmp_path, 0.5)
     holder = hold_warehouse(path, 60)
     try:
         for read_only in (False, True):
@@ -441,10 +446,7 @@ def test_a_warehouse_held_by_another_process_fails_the_step_in_one_line(tmp_path
 
 
 def test_a_step_waits_for_a_warehouse_released_within_its_wait(tmp_path):
-    path = tmp_path / "warehouse.duckdb"
-    warehouse = WarehouseResource(
-        path=str(path), published_path=str(tmp_path / "p.duckdb"), lock_wait_seconds=30
-    )
+    path, warehouse = warehouse_waiting(tmp_path, 30)
     holder = hold_warehouse(path, 1)
     try:
         with warehouse.connect() as con:

@@ -277,20 +277,6 @@ class SlackSink:
                 f"chat.postMessage: {error}", permanent=False, connection=_unreachable(error)
             ) from error
 
-    def tidy(self, repair: bool = True) -> list[str]:
-        """Every outbox file's unreadable lines: moved aside (``repair``) or only reported."""
-        found = []
-        for path in sorted(self.directory.glob("*.jsonl")):
-            if not repair:
-                torn = _split(path.read_text(encoding="utf-8", errors="replace"))[1]
-                if torn:
-                    found.append(f"{path.name}: {len(torn)} unreadable line(s)")
-                continue
-            with path.open("a+", encoding="utf-8") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
-                self._records(handle)
-        return found + self.moved_aside
-
     def find(self, channel: str, claim_id: str, since: datetime) -> str | None:
         oldest = f"{since.replace(tzinfo=since.tzinfo or UTC).timestamp() - 60:.6f}"
         cursor = None
