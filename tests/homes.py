@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -28,17 +29,36 @@ def use(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """Every entry under ``folder``: a file's sha256, a link's target, "dir" for a folder."""
+    """Every entry under ``folder``: a file's sha256, a link's target, "dir" for a folder. SQLite's
+    ``-shm`` files (a shared-memory index, rebuilt by whoever opens the database) are not content, and
+    a file that disappears during the walk (a connection closing) is left out."""
     entries = {}
     for path in sorted(folder.rglob("*")):
         name = str(path.relative_to(folder))
-        if path.is_symlink():
-            entries[name] = "-> " + os.readlink(path)
-        elif path.is_dir():
-            entries[name] = "dir"
-        else:
-            entries[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            if path.is_symlink():
+                entries[name] = "-> " + os.readlink(path)
+            elif path.is_dir():
+                entries[name] = "dir"
+            elif not name.endswith("-shm"):
+                entries[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+        except FileNotFoundError:
+            continue
     return entries
+
+
+def settled_snapshot(folder: Path, seconds: float = 60) -> dict[str, str]:
+    """``snapshot(folder)`` once two taken a second apart agree: the processes of earlier tests may
+    still be closing their databases there."""
+    deadline = time.monotonic() + seconds
+    taken = snapshot(folder)
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        again = snapshot(folder)
+        if again == taken:
+            return taken
+        taken = again
+    raise AssertionError(f"{folder} kept changing for {seconds} s")
 
 
 def files(folder: Path) -> set[str]:

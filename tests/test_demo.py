@@ -17,7 +17,7 @@ import pytest
 
 from lpss_pipeline.contract import ENTITIES
 from lpss_pipeline.processes import serving
-from tests.homes import files, snapshot
+from tests.homes import files, settled_snapshot, snapshot
 from tests.servers import free_port, wait_for
 
 LPSS = str(Path(sys.executable).with_name("lpss"))
@@ -246,8 +246,8 @@ def test_a_copied_home_killed_mid_run_recovers_on_its_own_and_never_writes_into_
     publishes the month; the original home stays byte-identical throughout."""
     original, _ = demo_home
     home = tmp_path / "copy"
+    before = settled_snapshot(original)  # earlier tests' processes may still be closing files there
     shutil.copytree(original, home, symlinks=True)
-    before = snapshot(original)
     docs_before, artifacts_before = files(home / "data_docs"), files(home / "mlartifacts")
     counts = raw_counts(home)
     [(month,)] = published(home, "SELECT max(month) FROM marts.fct_leader_scorecards")
