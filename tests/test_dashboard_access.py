@@ -135,6 +135,17 @@ def test_mentors_read_development_but_never_performance_scores(org, facts, clien
     assert client.get(f"/api/v1/scorecards/{mentees[0]}").status_code == 404
 
 
+def test_the_demo_mentor_and_leader_manage_no_one(org, facts, clients):
+    """Each shows its role alone: a mentor without a team of its own, a leader without reports or mentees."""
+    people = facts["people"]
+    for role in ("mentor", "leader"):
+        viewer = org.users[role]["employee_id"]
+        assert not any(p["manager"] == viewer and p["active"] for p in people.values()), role
+        assert clients[role].get(f"/api/v1/teams/{viewer}").status_code == 404
+    assert facts["mentees"].get(org.users["mentor"]["employee_id"])
+    assert not facts["mentees"].get(org.users["leader"]["employee_id"])
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_predictions_are_for_executives_and_hr_and_never_about_oneself(org, facts, clients, role):
     client, viewer = clients[role], org.users[role]["employee_id"]

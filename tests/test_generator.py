@@ -163,13 +163,18 @@ def test_dates_are_plausible(data):
 # --- the organisation -------------------------------------------------------------------------
 
 
-def test_spans_of_the_seat_tree_are_4_to_10_except_the_ceo():
+def test_spans_of_the_seat_tree_are_4_to_10_except_the_ceo_and_the_leads():
     for seats in (150, EMPLOYEES, 2000, 20000):
         org = build_org(seats, SEED)
         span = np.bincount(org.parent[1:], minlength=org.size)
-        managers = np.flatnonzero(org.level >= 1)[1:]
+        lead = org.lead
+        assert all(org.titles[t].startswith("Lead ") for t in org.title[lead])
+        managers = np.flatnonzero((org.level >= 1) & ~lead)[1:]
         assert span[managers].min() >= 4 and span[managers].max() <= 10, seats
         assert (span[org.level == 0] == 0).all() and org.level[0] == 4
+        # leads: level-1 leaders without reports, a few per organisation, never critical
+        assert 1 <= lead.sum() <= 0.01 * seats + 1 and (org.level[lead] == 1).all(), seats
+        assert (span[lead] == 0).all() and not org.critical[lead].any(), seats
 
 
 def test_one_ceo_and_no_reporting_cycles(data):
@@ -191,7 +196,9 @@ def test_exported_teams_mostly_have_spans_4_to_10(data):
     emp = data["employees"]
     active = emp[emp.termination_date.isna()]
     spans = active.groupby("manager_id").size()
-    leaders = active[(active.leadership_level >= 1) & (active.manager_id.notna())].employee_id
+    leaders = active[
+        (active.leadership_level >= 1) & active.manager_id.notna() & ~active.job_title.str.startswith("Lead ")
+    ].employee_id
     in_range = spans.reindex(leaders).fillna(0).between(4, 10)
     assert in_range.mean() >= 0.85  # open seats (skip-level, not yet backfilled) explain the rest
 

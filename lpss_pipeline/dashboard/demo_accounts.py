@@ -2,13 +2,13 @@
 
 The people are chosen by their grants, not by the account: the executive is an active level-4
 person, the HR admin one listed in access_roles, the manager has the most direct reports with
-scorecards, the mentor has active mentees and the smallest team of its own, the leader has
-complete scorecards and the fewest people in scope (leaders usually manage a team; the demo picks
-one with as small a scope as the organisation has). A missing account is created with a random
-password; an existing one keeps the password ``LPSS_HOME/demo_users.json`` (owner-only) records for
-it, so running the demo again changes no password (its person follows the pick). An account whose
-password is no longer the recorded one (reset with `lpss users add`) is left as it is, listed
-without a password.
+scorecards, the mentor has active mentees and the smallest team of its own (none, where a lead
+without reports mentors), the leader has the fewest people in scope (no reports and no mentees
+where the organisation has such a leader), then the most complete scorecards. A missing account
+is created with a random password; an existing one keeps the password ``LPSS_HOME/demo_users.json``
+(owner-only) records for it, so running the demo again changes no password (its person follows
+the pick). An account whose password is no longer the recorded one (reset with `lpss users add`)
+is left as it is, listed without a password.
 """
 
 from __future__ import annotations
@@ -61,9 +61,11 @@ ROLE_PICKS = {
         from marts.fct_leader_scorecards as s
         inner join marts.dim_leaders as l on l.employee_id = s.employee_id and l.is_active
         left join marts.dim_access_grants as g on g.viewer_employee_id = s.employee_id and g.scope <> 'self'
-        where s.is_complete and not list_contains($taken, s.employee_id)
+        where not list_contains($taken, s.employee_id)
         group by s.employee_id
-        order by count(distinct g.subject_employee_id), count(distinct s.month) desc, s.employee_id
+        order by count(distinct g.subject_employee_id),
+            count(distinct s.month) filter (where s.is_complete) desc,
+            count(distinct s.month) desc, s.employee_id
         limit 1
     """,
 }

@@ -65,7 +65,8 @@ order by s.month
 
 
 def team(marts: MartsReader, viewer: str, manager: str) -> dict[str, Any] | None:
-    """A manager's direct reports in the viewer's scope with their latest closed month; None if none."""
+    """A manager's direct reports in the viewer's scope with their latest closed month; None when the
+    viewer may read none of them but itself."""
     latest = marts.row(TEAM_MONTH_SQL, viewer=viewer, manager=manager)
     month = latest["month"] if latest else None
     manager_row = marts.row(
@@ -74,8 +75,8 @@ def team(marts: MartsReader, viewer: str, manager: str) -> dict[str, Any] | None
         manager=manager,
     )
     members = marts.rows(TEAM_MEMBERS_SQL, viewer=viewer, manager=manager, month=month)
-    if not members or manager_row is None:
-        return None
+    if manager_row is None or all(m["employee_id"] == viewer for m in members):
+        return None  # the viewer's own manager's team, seen only as oneself, is not a team view
     complete = [m for m in members if m["is_complete"]]
     group = min_group()
     aggregate = None

@@ -104,6 +104,8 @@ def _team_page(request: Request, ctx: RequestContext, manager_id: str):
 
 @router.get("/team")
 def my_team(request: Request, ctx: RequestContext = Depends(request_context)):
+    if "manager" not in ctx.viewer.roles:  # a bookmark or a shared link: say why, not "not found"
+        raise HTTPException(status_code=404, detail="You have no direct reports: this page is for managers.")
     return _team_page(request, ctx, ctx.viewer.employee_id)
 
 

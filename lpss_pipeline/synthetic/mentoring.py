@@ -5,7 +5,9 @@ Decisions:
   paired when the window opens (assignments may start before it), then 8% a month start one.
 - The mentor is one level more senior (two levels 30% of the time, capped at 4), drawn from
   people in post, redrawn once if in the mentee's division, so most pairs sit outside the
-  mentee's reporting line. The domain is the mentee's weakest competency.
+  mentee's reporting line. Leads without reports (org.py) have the time: a share of level-1
+  mentors (``lead_mentor_share``) is drawn from them. The domain is the mentee's weakest
+  competency.
 - Pairings run 6 or 12 months, a quarter open-ended, with 1-2 planned sessions a month; they
   end early when either person leaves.
 - Sessions are planned a month ahead (in month t for month t+1), which is how an HRIS holds
@@ -74,6 +76,10 @@ class Mentoring:
         division = wf.slot_division
         same = division[P["slot"][mentor]] == division[P["slot"][mentee]]
         mentor = np.where(same, second, mentor)
+        leads = m.persons[wf.org.lead[P["slot"][m.persons]]]
+        if len(leads):
+            by_lead = (target == 1) & (gen.random(n) < p.lead_mentor_share)
+            mentor = np.where(by_lead, leads[gen.integers(0, len(leads), n)], mentor)
         start = m.day - gen.integers(1, 180, n) if m.t == 0 else m.day + gen.integers(0, m.length, n)
         u = gen.random(n)
         planned_end = np.where(u < 0.25, NO_DAY, start + np.where(u < 0.6, 182, 365) - 1)

@@ -10,6 +10,9 @@ Decisions:
   tiers 2-3 (so a 300-seat org still has two directors) and 5.5 above. Tier k is level k up to
   3; every tier above is level 4 (VPs). A single CEO (level 4) sits on top, over at most
   ``max_ceo_span`` seats; only the CEO's span may fall outside 4-10, in tiny orgs.
+- A few first-line seats (``solo_lead_share``, at least two) are leads with no reports ("Lead
+  <specialist>", level 1, never critical): organisations have leaders without a team, and their
+  scorecards have no team input. They are the last seats of tier 1.
 - Seats are numbered top-down, tier by tier (CEO = 0), so each tier is a contiguous range and a
   top-down pass over the tree is one vector operation per tier.
 - Units: the CEO's seat forms the Executive Office; each seat under the CEO heads a division;
@@ -34,6 +37,7 @@ from .vocabulary import (
     CEO_TITLE,
     DIVISION_NAMES,
     EXECUTIVE_OFFICE,
+    LEAD_TITLE,
     LEVEL_TITLES,
     REGIONS,
     REVENUE_FUNCTIONS,
@@ -66,6 +70,7 @@ class Org:
     title: np.ndarray  # int32 code into titles
     titles: tuple[str, ...]
     position: np.ndarray  # int32 position number (1-based) of leader seats, 0 for ICs
+    lead: np.ndarray  # bool: a level-1 seat without reports
     revenue_scale: np.ndarray  # float64 monthly revenue target of a leader seat's team
     units: Units
 
@@ -99,8 +104,13 @@ def tier_counts(ics: int, p: SimParams = PARAMS) -> list[int]:
     while not ((len(counts) > 3 and counts[-1] <= p.max_ceo_span) or counts[-1] < p.span_lo):
         tier = len(counts)
         target = p.ic_span_target if tier == 1 else p.manager_span_target if tier <= 3 else p.vp_span_target
-        counts.append(_group_count(counts[-1], target, p))
+        counts.append(_group_count(counts[-1], target, p) + (_solo_leads(counts[-1], p) if tier == 1 else 0))
     return counts
+
+
+def _solo_leads(ics: int, p: SimParams) -> int:
+    """Lead seats without reports among the first-line seats over ``ics`` individual contributors."""
+    return max(2, round(ics / p.ic_span_target * p.solo_lead_share))
 
 
 def solve_ics(seats: int, p: SimParams = PARAMS) -> int:
@@ -135,8 +145,14 @@ def build_org(seats: int, seed: int, p: SimParams = PARAMS) -> Org:
     n = sum(counts)
     parent = np.full(n, -1, dtype=np.int32)
     tier_of = np.zeros(n, dtype=np.int8)
+    solo = _solo_leads(counts[0], p) if top > 1 else 0
     for tier in range(top):
-        spans = _spans(counts[tier], counts[tier + 1], p, gen) if tier + 1 < top else np.array([counts[tier]])
+        if tier + 1 == top:
+            spans = np.array([counts[tier]])
+        elif tier == 0:  # the solo leads, last in tier 1, get no seats
+            spans = np.concatenate([_spans(counts[0], counts[1] - solo, p, gen), np.zeros(solo, np.int64)])
+        else:
+            spans = _spans(counts[tier], counts[tier + 1], p, gen)
         group = np.repeat(np.arange(len(spans)), spans)
         s = starts[tier]
         parent[s : s + counts[tier]] = starts[tier + 1] + group
@@ -147,8 +163,11 @@ def build_org(seats: int, seed: int, p: SimParams = PARAMS) -> Org:
     ranges = tuple((starts[t], starts[t] + counts[t]) for t in range(top + 1))
     units, unit = _units(parent, tier_of, ranges, top, gen, p)
     region = _regions(parent, tier_of, unit, ranges, top, gen, p)
-    titles, title = _titles(units, unit, level)
-    critical = gen.random(n) < np.asarray(p.critical_share)[level]
+    lead = np.zeros(n, dtype=bool)
+    if solo:
+        lead[ranges[1][1] - solo : ranges[1][1]] = True
+    titles, title = _titles(units, unit, level, lead)
+    critical = (gen.random(n) < np.asarray(p.critical_share)[level]) & ~lead
     critical[0] = True
     position = np.where(level >= 1, np.cumsum(level >= 1), 0).astype(np.int32)
     revenue_scale = 60_000.0 * (1.0 + level) ** 1.8 * np.exp(gen.normal(0, 0.3, n))
@@ -163,6 +182,7 @@ def build_org(seats: int, seed: int, p: SimParams = PARAMS) -> Org:
         title=title,
         titles=titles,
         position=position,
+        lead=lead,
         revenue_scale=revenue_scale,
         units=units,
     )
@@ -240,13 +260,18 @@ def _regions(parent, tier_of, unit, ranges, top, gen, p) -> np.ndarray:
     return own
 
 
-def _titles(units: Units, unit: np.ndarray, level: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+def _titles(
+    units: Units, unit: np.ndarray, level: np.ndarray, lead: np.ndarray
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """Codes into the titles: five levels per unit, then each unit's lead title, the CEO's last."""
+    n_units = len(units.label)
     titles = [
         LEVEL_TITLES[lv].format(f=units.label[u], ic=units.ic_title[u])
-        for u in range(len(units.label))
+        for u in range(n_units)
         for lv in range(5)
     ]
-    code = (unit * 5 + level).astype(np.int32)
+    titles += [LEAD_TITLE.format(ic=units.ic_title[u]) for u in range(n_units)]
+    code = np.where(lead, 5 * n_units + unit, unit * 5 + level).astype(np.int32)
     titles.append(CEO_TITLE)
     code[0] = len(titles) - 1
     return tuple(titles), code

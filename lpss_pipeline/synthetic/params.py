@@ -21,6 +21,7 @@ class SimParams:
     manager_span_target: float = 4.5  # tiers 2-3: small orgs still get several directors
     vp_span_target: float = 5.5  # tiers above directors are all level 4 (VPs)
     max_ceo_span: int = 8  # stop adding VP tiers once the top tier fits under the CEO
+    solo_lead_share: float = 0.04  # first-line leader seats with no reports (leads), at least two
     revenue_share: float = 0.4  # share of departments that are revenue-generating
     dominant_region_share: float = 0.6  # teams in a department's home region; the rest spread out
     critical_share: tuple[float, ...] = (0.0, 0.1, 0.3, 1.0, 1.0)  # by level: all L3/L4, 30% L2, 10% L1
@@ -84,6 +85,7 @@ class SimParams:
     milestone_on_time_logit: float = 1.3
     mentee_start_prob: float = 0.08  # a month, for bench candidates and L1-L2 leaders without a mentor
     mentee_initial_share: float = 0.45  # already paired when the window opens
+    lead_mentor_share: float = 0.5  # level-1 mentors drawn from the leads without reports
     session_complete_logit: float = 2.6
     session_missed_share: float = 0.6  # of sessions not completed; the rest are cancelled
     scheduled_horizon_days: int = 14  # future sessions the HRIS already holds at export time

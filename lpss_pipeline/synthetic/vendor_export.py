@@ -37,6 +37,7 @@ LEVEL_RULES = [
     {"match": "^director\\b", "level": 3},
     {"match": "^senior .*manager$", "level": 2},
     {"match": "manager$", "level": 1},
+    {"match": "^lead\\b", "level": 1},
 ]
 Column = Callable[[pa.Table], pa.Array]
 

@@ -184,6 +184,7 @@ DIVISION_NAMES = (
 EXECUTIVE_OFFICE = "Executive Office"
 CEO_TITLE = "Chief Executive Officer"
 LEVEL_TITLES = ("{ic}", "{f} Manager", "Senior {f} Manager", "Director of {f}", "VP {f}")
+LEAD_TITLE = "Lead {ic}"  # a level-1 leader without reports
 
 REQUIRED_COURSES = (
     "Code of Conduct",
