@@ -149,6 +149,22 @@ def test_a_named_pipe_is_refused_without_being_opened(zone):
     assert raw_rows(con) == 0
 
 
+def test_a_folder_inside_a_batch_is_noted_and_left_unread_and_the_batch_loads(zone):
+    landing, con = zone
+    batch = write_valid_batch(landing, "hris", BATCH, rows=3)
+    (batch / "attachments").mkdir()
+    (batch / "attachments" / "employees.csv").write_bytes(SECRET)
+    (batch / "extra.csv").mkdir()
+    [result] = ingest(zone).results
+    assert result.status == "loaded" and result.rows["employees"] == 3
+    assert sorted((n.file, n.check, n.blocking) for n in result.notes) == [
+        (f"hris/{BATCH}/attachments/", "folder_in_batch", False),
+        (f"hris/{BATCH}/extra.csv/", "folder_in_batch", False),
+    ]
+    names = con.execute("select full_name from raw.hris__employees").fetchall()
+    assert len(names) == 3 and not any("secret" in name for (name,) in names)
+
+
 def test_a_folder_that_is_not_a_batch_id_is_reported_once_and_listed_ignored(tmp_path, monkeypatch):
     settings = use(monkeypatch, settings_for(tmp_path / "home")).ensure()
     landing = settings.landing_dir

@@ -214,7 +214,8 @@ def _missing_snapshot(system: str, name: str) -> str:
 
 def checked_files(batch: Batch, tracked: frozenset[str]) -> tuple[list[EntityFile], list[Finding]]:
     """The batch's files of tracked entities, after checking them against the manifest and the
-    contract, and notes (non-blocking findings) on the files of untracked entities, left unloaded.
+    contract, and notes (non-blocking findings) on the files of untracked entities and on folders
+    inside the batch, both left unread.
 
     Refuses unknown entities, missing tracked snapshot entities (a snapshot is the full state in
     every batch), files on disk that the manifest does not list, and any row-count or sha256
@@ -228,9 +229,19 @@ def checked_files(batch: Batch, tracked: frozenset[str]) -> tuple[list[EntityFil
     manifest = _read_manifest(batch)
     declared = {e.name: e for e in entities_of(batch.system)}
     listed: dict = manifest["files"]
-    on_disk = {p.stem: p for p in batch.path.iterdir() if p.suffix.lstrip(".") in FILE_FORMATS}
+    entries = sorted(batch.path.iterdir())
+    folders = [p for p in entries if p.is_dir()]  # links were refused above: these are real folders
+    on_disk = {p.stem: p for p in entries if p.suffix.lstrip(".") in FILE_FORMATS and p not in folders}
     findings: list[Finding] = []
     notes = [
+        Finding(
+            f"{batch.label}/{folder.name}/",
+            "is a folder; a batch holds files only, so nothing in it was read",
+            check="folder_in_batch",
+            blocking=False,
+        )
+        for folder in folders
+    ] + [
         Finding(
             f"{batch.label}/{on_disk[name].name if name in on_disk else MANIFEST_NAME}",
             f"{batch.system}/{name} is not tracked (tracked_entities.csv): its file was not loaded",
