@@ -275,8 +275,7 @@ def demo(
 ) -> None:
     """Generate the demo organisation (once), run the whole pipeline and say where to look.
 
-    Run again with nothing new (no batch landed, no configuration changed), it builds nothing: it
-    prints what the last build published, and keeps the demo accounts' passwords."""
+    Run again with nothing new landed or configured, it builds nothing and keeps the demo passwords."""
     from lpss_pipeline.build_state import build_state
 
     settings = load_settings()

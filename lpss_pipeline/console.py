@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 from collections.abc import Iterator
 from typing import TextIO
 
@@ -11,7 +13,8 @@ from rich.table import Table
 
 from lpss_pipeline.settings import Settings, load_settings
 
-console = Console()
+# Piped or logged output is not cut to rich's guess of 80 columns (paths and titles broke mid-line).
+console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 132)
 
 
 def ensured_settings() -> Settings:

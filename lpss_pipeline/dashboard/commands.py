@@ -113,15 +113,25 @@ def users_unlock(username: str) -> None:
 
 def print_demo_accounts(settings: Settings) -> None:
     from lpss_pipeline.dashboard.demo_accounts import create_demo_accounts
+    from lpss_pipeline.dashboard.marts import reading
 
     if not settings.published_path.exists():
         return
     users = create_demo_accounts(
         settings.published_path, settings.dashboard_store_path, settings.demo_users_path
     )
-    table = new_table(
-        f"Dashboard demo accounts (passwords in {settings.demo_users_path})", "username", "role", "employee"
-    )
+    with reading(settings.published_path) as marts:
+        people = {
+            p["employee_id"]: f"{p['full_name']}, {p['job_title']}"
+            for p in marts.rows(
+                "select employee_id, full_name, job_title from marts.dim_leaders "
+                "where list_contains($ids, employee_id)",
+                ids=[u["employee_id"] for u in users],
+            )
+        }
+    table = new_table("Dashboard demo accounts", "username", "role", "employee", "who")
     for user in users:
-        table.add_row(user["username"], user["role"], user["employee_id"])
+        employee = user["employee_id"]
+        table.add_row(user["username"], user["role"], employee, people.get(employee, ""))
     console.print(table)
+    console.print(f"Their passwords: {settings.demo_users_path}")

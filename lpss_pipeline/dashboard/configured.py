@@ -88,6 +88,12 @@ def categories() -> list[dict[str, Any]]:
     ]
 
 
+def metric_descriptions() -> dict[str, str]:
+    """What each configured scorecard metric measures, as HR wrote it in scorecard_metrics.csv."""
+    rows = config_rows("scorecard_metrics")
+    return {r["metric_id"]: r["description"] for r in rows if r.get("description")}
+
+
 def composite_label(configured: list[dict[str, Any]]) -> str:
     """ "Composite", or, when not every category is scored, which ones it is computed over."""
     if {c["category"] for c in configured} == set(CATEGORY_COLUMNS):

@@ -140,6 +140,7 @@ def scorecard(marts: MartsReader, viewer: str, subject: str, month: str | None =
         "shown": shown,
         "trend": [h for h in history if not h["is_provisional"] or str(h["month"]) == chosen],
         "metrics": marts.rows(METRICS_SQL, viewer=viewer, subject=subject, month=chosen) if chosen else [],
+        "metric_descriptions": configured.metric_descriptions(),
         "readiness": marts.row(READINESS_SQL, viewer=viewer, subject=subject),
         "prediction": None
         if "predictions" in untracked

@@ -6,7 +6,8 @@ Decisions:
 - The mentor is one level more senior (two levels 30% of the time, capped at 4), drawn from
   people in post, redrawn once if in the mentee's division, so most pairs sit outside the
   mentee's reporting line. Leads without reports (org.py) have the time: a share of level-1
-  mentors (``lead_mentor_share``) is drawn from them. The domain is the mentee's weakest
+  mentors (``lead_mentor_share``) is drawn from half of them (the even seats; the others mentor no
+  one, so the organisation has leaders with neither reports nor mentees). The domain is the mentee's weakest
   competency.
 - Pairings run 6 or 12 months, a quarter open-ended, with 1-2 planned sessions a month; they
   end early when either person leaves.
@@ -76,9 +77,12 @@ class Mentoring:
         division = wf.slot_division
         same = division[P["slot"][mentor]] == division[P["slot"][mentee]]
         mentor = np.where(same, second, mentor)
-        leads = m.persons[wf.org.lead[P["slot"][m.persons]]]
+        seats = P["slot"][m.persons]
+        leads = m.persons[wf.org.lead[seats] & (seats % 2 == 0)]  # half the lead seats mentor
         if len(leads):
+            seat = P["slot"][mentor]
             by_lead = (target == 1) & (gen.random(n) < p.lead_mentor_share)
+            by_lead |= wf.org.lead[seat] & (seat % 2 == 1)  # the other leads mentor no one
             mentor = np.where(by_lead, leads[gen.integers(0, len(leads), n)], mentor)
         start = m.day - gen.integers(1, 180, n) if m.t == 0 else m.day + gen.integers(0, m.length, n)
         u = gen.random(n)
