@@ -91,11 +91,12 @@ def scorecard_trend(
     traces += [
         {
             "type": "scatter",
-            "mode": "lines+markers" if len(months) == 1 else "lines",
+            "mode": "lines+markers",  # a month between two without input is a point, not nothing
             "name": c["label"],
             "x": months,
             "y": [h.get(c["column"]) for h in history],
             "line": {"width": 1.5, "dash": "dot"},
+            "marker": {"size": 4},
         }
         for c in categories
     ]
