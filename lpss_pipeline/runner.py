@@ -162,7 +162,7 @@ def _supervised(settings, instance, job, run_config, say, progress=None) -> dg.E
             for line in lines:
                 say(line)
             if steps is not None:
-                with contextlib.suppress(Exception):  # progress is for show: never the watch's end
+                with contextlib.suppress(OperationalError):  # busy storage: the progress shows next second
                     progress(steps.poll())
             if watch.gave_up:
                 _abandon(settings, instance, worker, run_id, watch.gave_up, canceled=False)

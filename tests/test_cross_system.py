@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from lpss_pipeline.ingestion.ledger import warehouse_states
 from lpss_pipeline.quality.batch_frames import GOOD, BatchRef
 from lpss_pipeline.quality.quarantine import WAITING
-from tests.test_data_warnings import BATCH, Warehouse, employee, organisation
+from tests.small_org import BATCH, employee, organisation
 
 CRM_BATCH = "2026-06-15T070000Z"  # exported the same day as the HRIS batch
 FIXED = "2026-06-15T080000Z"  # the corrected HRIS export
@@ -33,20 +31,6 @@ def revenue(emails: list[str]) -> list[dict]:
         }
         for email in emails
     ]
-
-
-@pytest.fixture
-def wh(tmp_path, monkeypatch):
-    warehouse = Warehouse(tmp_path, monkeypatch)
-    yield warehouse
-    warehouse.con.close()
-
-
-def check(wh, runner, system: str):
-    from lpss_pipeline.quality.integrity import check_system, landing_batch_for
-
-    landing = wh.settings.landing_dir
-    return check_system(wh.con, runner, system, wh.quarantine, lambda ref: landing_batch_for(landing, ref))
 
 
 def ledger(wh) -> dict[tuple[str, str], tuple[str, str]]:
@@ -72,9 +56,9 @@ def test_a_refused_hris_batch_holds_the_same_days_crm_batch_until_a_corrected_on
     wh.land(org)
     wh.land({"team_revenue": revenue(emails)}, CRM_BATCH, "crm")
 
-    [hris] = check(wh, runner, "hris")
+    [hris] = wh.check(runner, "hris")
     assert hris.quarantined
-    [crm] = check(wh, runner, "crm")
+    [crm] = wh.check(runner, "crm")
     assert not crm.quarantined and crm.waiting
     assert f"hris/{BATCH} is refused or quarantined" in crm.waiting
     state, note = ledger(wh)[("crm", CRM_BATCH)]
@@ -84,17 +68,17 @@ def test_a_refused_hris_batch_holds_the_same_days_crm_batch_until_a_corrected_on
     assert not any("crm" in key for (key,) in alerts), "a held batch is not announced as quarantined"
 
     # Nothing new: the CRM batch is checked again and keeps waiting (it is not forgotten).
-    assert [v.waiting != "" for v in check(wh, runner, "crm")] == [True]
+    assert [v.waiting != "" for v in wh.check(runner, "crm")] == [True]
 
     # The corrected HRIS export lands and passes: the CRM batch passes and is released.
     wh.land(organisation(), FIXED)
-    [fixed] = check(wh, runner, "hris")
+    [fixed] = wh.check(runner, "hris")
     assert not fixed.quarantined
-    [crm] = check(wh, runner, "crm")
+    [crm] = wh.check(runner, "crm")
     assert not crm.quarantined and not crm.waiting
     assert ledger(wh)[("crm", CRM_BATCH)][0] == "loaded"
     assert good_revenue(wh) == [(CRM_BATCH, e) for e in sorted(emails)]
-    assert check(wh, runner, "crm") == [], "a released batch is not checked again"
+    assert wh.check(runner, "crm") == [], "a released batch is not checked again"
     assert BatchRef("crm", CRM_BATCH).export_date == date(2026, 6, 15)
 
 
@@ -105,8 +89,8 @@ def test_crm_e_mails_matching_no_employee_of_a_good_hris_batch_still_quarantine(
     runner = GxRunner(tmp_path / "gx", tmp_path / "docs")
     wh.land(organisation())
     wh.land({"team_revenue": revenue([f"nobody{i}@example.org" for i in range(5)])}, CRM_BATCH, "crm")
-    [hris] = check(wh, runner, "hris")
+    [hris] = wh.check(runner, "hris")
     assert not hris.quarantined
-    [crm] = check(wh, runner, "crm")
+    [crm] = wh.check(runner, "crm")
     assert crm.quarantined and not crm.waiting
     assert ledger(wh)[("crm", CRM_BATCH)][0] == "quarantined"

@@ -11,157 +11,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import duckdb
-import pyarrow as pa
-import pytest
 from typer.testing import CliRunner
 
 from lpss_pipeline.alerting.deliveries import planned_for
 from lpss_pipeline.config import channel, tracked_entities
-from lpss_pipeline.contract import BATCH_ID_FORMAT, entities_of, entity
-from lpss_pipeline.ingestion.loader import load_pending
-from lpss_pipeline.quality.batch_frames import BatchRef
-from lpss_pipeline.quality.data_warnings import data_warnings, leaders_without_input
-from lpss_pipeline.quality.quarantine import Quarantine
-from lpss_pipeline.synthetic.batch_writer import write_batch
-from tests.homes import settings_for, use
-
-AS_OF = date(2026, 6, 15)  # the batches' export date: the window of three months is April to June 2026
-BATCH = "2026-06-15T060000Z"
-
-
-def months_before(day: date, n: int) -> date:
-    index = day.year * 12 + day.month - 1 - n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def person(employee_id, level, manager, hired=date(2015, 1, 1), left=None, name=None):
-    return {
-        "employee_id": employee_id,
-        "full_name": name or f"Person {employee_id}",
-        "email": f"{employee_id.lower()}@example.org",
-        "hire_date": hired,
-        "termination_date": left,
-        "job_title": "Staff",
-        "leadership_level": level,
-        "level_start_date": hired,
-        "department_id": "D1",
-        "region": "EU",
-        "manager_id": manager,
-        "slack_user_id": None,
-    }
-
-
-def organisation(as_of: date = AS_OF) -> dict[str, list[dict]]:
-    """A clean organisation on ``as_of``: E1 (level 4) at the top, E2 (2) under E1, E3 (1) under E2,
-    E4 and E5 (0) under E3, and E6 (1), hired 20 days ago, under E2. E1 to E5 have a goal-attainment
-    row for each of the last three months; E6 none yet (too new to be expected to)."""
-    month = as_of.replace(day=1)
-    return {
-        "employees": [
-            person("E1", 4, None, name="Ada Top"),
-            person("E2", 2, "E1"),
-            person("E3", 1, "E2", name="Cy Lead"),
-            person("E4", 0, "E3"),
-            person("E5", 0, "E3"),
-            person("E6", 1, "E2", hired=as_of - timedelta(days=20)),
-        ],
-        "departments": [
-            {
-                "department_id": "D1",
-                "department_name": "Sales",
-                "parent_department_id": None,
-                "head_employee_id": "E1",
-                "executive_sponsor_id": "E1",
-                "is_revenue_generating": True,
-            }
-        ],
-        "positions": [
-            {
-                "position_id": "P1",
-                "title": "Head of Sales",
-                "leadership_level": 2,
-                "department_id": "D1",
-                "incumbent_employee_id": "E2",
-                "is_critical": True,
-            }
-        ],
-        "succession_nominations": [
-            {
-                "position_id": "P1",
-                "candidate_employee_id": "E3",
-                "readiness": "ready_now",
-                "is_emergency_successor": True,
-                "rank": 1,
-                "nominated_by": "E1",
-                "nominated_on": months_before(month, 12),
-            }
-        ],
-        "mentor_assignments": [
-            {
-                "assignment_id": "A1",
-                "mentor_employee_id": "E2",
-                "mentee_employee_id": "E5",
-                "domain": "sales",
-                "start_date": months_before(month, 12),
-                "end_date": None,
-                "planned_sessions_per_month": 1,
-            }
-        ],
-        "goal_attainment": [
-            {"employee_id": e, "month": months_before(month, n), "goal_attainment_pct": 90.0}
-            for e in ("E1", "E2", "E3", "E4", "E5")
-            for n in range(3)
-        ],
-    }
-
-
-def arrow(system: str, name: str, rows: list[dict]) -> pa.Table:
-    return pa.table({c: [r.get(c) for r in rows] for c in entity(system, name).column_names})
-
-
-def hris_batch_id(as_of: date) -> str:
-    return datetime(as_of.year, as_of.month, as_of.day, 6, tzinfo=UTC).strftime(BATCH_ID_FORMAT)
-
-
-class Warehouse:
-    """A landing zone and a warehouse in a temporary LPSS_HOME, loading with the real loader."""
-
-    def __init__(self, tmp_path, monkeypatch):
-        self.settings = use(monkeypatch, settings_for(tmp_path / "home")).ensure()
-        self.con = duckdb.connect(str(self.settings.warehouse_path))
-        self.quarantine = Quarantine(self.settings.quarantine_dir)
-
-    def land(self, rows: dict[str, list[dict]], batch_id: str = BATCH, system: str = "hris") -> BatchRef:
-        tables = {name: arrow(system, name, r) for name, r in rows.items()}
-        write_batch(self.settings.landing_dir, system, batch_id, tables)
-        report = load_pending(
-            self.con, self.settings.landing_dir, self.settings.receipts_dir, self.quarantine
-        )
-        assert [r.status for r in report.results if r.batch.batch_id == batch_id] == ["loaded"], [
-            (r.status, r.error) for r in report.results
-        ]
-        return BatchRef(system, batch_id)
-
-    def warnings(self, batch: BatchRef, check: str | None = None):
-        found = data_warnings(self.con, batch, 3)
-        assert not any(f.blocking for f in found)
-        return [f for f in found if check is None or f.check == check]
-
-
-@pytest.fixture
-def wh(tmp_path, monkeypatch):
-    warehouse = Warehouse(tmp_path, monkeypatch)
-    yield warehouse
-    warehouse.con.close()
-
-
-def without(rows: list[dict], **match) -> list[dict]:
-    return [r for r in rows if any(r[k] != v for k, v in match.items())]
-
-
-def employee(rows: dict, employee_id: str) -> dict:
-    return next(e for e in rows["employees"] if e["employee_id"] == employee_id)
-
+from lpss_pipeline.contract import BATCH_ID_FORMAT, entities_of
+from lpss_pipeline.quality.data_warnings import leaders_without_input
+from tests.small_org import (
+    employee,
+    hris_batch_id,
+    organisation,
+    person,
+    without,
+)
 
 # --- item 5: warnings -------------------------------------------------------------------------------
 
@@ -287,18 +149,13 @@ def test_warnings_are_recorded_shown_and_never_stop_a_batch(wh, tmp_path, monkey
     from lpss_pipeline.checks.results import check_result
     from lpss_pipeline.cli import app
     from lpss_pipeline.console import console
-    from lpss_pipeline.quality.integrity import check_system, landing_batch_for
 
     org = organisation()
     employee(org, "E3")["termination_date"] = date(2026, 5, 29)  # left, with two reports; goals of June
     employee(org, "E6")["manager_id"] = None
     org["goal_attainment"] = without(org["goal_attainment"], employee_id="E2")
     wh.land(org)
-    runner = GxRunner(tmp_path / "gx", tmp_path / "docs")
-    landing = wh.settings.landing_dir
-    [validation] = check_system(
-        wh.con, runner, "hris", wh.quarantine, lambda ref: landing_batch_for(landing, ref)
-    )
+    [validation] = wh.check(GxRunner(tmp_path / "gx", tmp_path / "docs"))
 
     assert not validation.quarantined
     assert not wh.con.execute("SELECT count(*) FROM ops.quarantined_batches").fetchone()[0]
@@ -345,14 +202,6 @@ def late_alerts(con) -> list[dict]:
     return [a for a in planned_for(con, channel("data")) if ":late:" in a["alert_key"]]
 
 
-def checked(wh, runner):
-    """Run the HRIS checks on every batch due (the freshness step runs after them)."""
-    from lpss_pipeline.quality.integrity import check_system, landing_batch_for
-
-    landing = wh.settings.landing_dir
-    return check_system(wh.con, runner, "hris", wh.quarantine, lambda ref: landing_batch_for(landing, ref))
-
-
 def test_a_backfill_of_old_exports_raises_one_late_alert_whatever_its_age(wh, tmp_path):
     from expectations.gx_run import GxRunner
     from lpss_pipeline.quality.freshness import freshness_findings
@@ -360,7 +209,7 @@ def test_a_backfill_of_old_exports_raises_one_late_alert_whatever_its_age(wh, tm
     runner = GxRunner(tmp_path / "gx", tmp_path / "docs")
     for as_of in (date(2022, 1, 17), date(2022, 2, 17)):
         wh.land(organisation(as_of), hris_batch_id(as_of))
-    assert [v.quarantined for v in checked(wh, runner)] == [False, False]
+    assert [v.quarantined for v in wh.check(runner)] == [False, False]
     now = datetime.now(UTC)
     for day in range(5):  # the daily check, five days running
         late = freshness_findings(wh.con, now + timedelta(days=day), ("hris",))["hris"]
@@ -371,7 +220,7 @@ def test_a_backfill_of_old_exports_raises_one_late_alert_whatever_its_age(wh, tm
     )
     # One more old export in a later run: still the same late period.
     wh.land(organisation(date(2022, 3, 17)), hris_batch_id(date(2022, 3, 17)))
-    checked(wh, runner)
+    wh.check(runner)
     freshness_findings(wh.con, now, ("hris",))
     [alert] = late_alerts(wh.con)
     assert (
@@ -392,7 +241,7 @@ def test_the_late_alert_names_the_latest_batch_that_passed_its_checks(wh, tmp_pa
     broken = organisation(bad)
     broken["goal_attainment"][0]["goal_attainment_pct"] = 250.0  # out of range: quarantined by the checks
     wh.land(broken, hris_batch_id(bad))
-    validations = checked(wh, runner)
+    validations = wh.check(runner)
     assert [v.quarantined for v in validations] == [False, True]
     wh.land(organisation(unchecked), hris_batch_id(unchecked))  # loaded, its checks not run yet
 
@@ -406,7 +255,7 @@ def test_the_late_alert_names_the_latest_batch_that_passed_its_checks(wh, tmp_pa
     exported = now - timedelta(hours=1)
     fresh = exported.strftime(BATCH_ID_FORMAT)
     wh.land(organisation(exported.date()), fresh)
-    checked(wh, runner)
+    wh.check(runner)
     assert freshness_findings(wh.con, now, ("hris",)) == {}
     freshness_findings(wh.con, now + timedelta(days=3), ("hris",))
     freshness_findings(wh.con, now + timedelta(days=4), ("hris",))

@@ -260,27 +260,15 @@ def test_an_e_mail_key_folds_compatibility_forms_case_and_spaces_and_nothing_els
     assert email_key("İlse@example.org") != email_key("ilse@example.org")
 
 
-@pytest.fixture
-def wh(tmp_path, monkeypatch):
-    from tests.test_data_warnings import Warehouse
-
-    warehouse = Warehouse(tmp_path, monkeypatch)
-    yield warehouse
-    warehouse.con.close()
-
-
 def integrity(wh, tmp_path, system: str):
     from expectations.gx_run import GxRunner
-    from lpss_pipeline.quality.integrity import check_system, landing_batch_for
 
-    runner = GxRunner(tmp_path / "gx", tmp_path / "docs")
-    landing = wh.settings.landing_dir
-    return check_system(wh.con, runner, system, wh.quarantine, lambda ref: landing_batch_for(landing, ref))
+    return wh.check(GxRunner(tmp_path / "gx", tmp_path / "docs"), system)
 
 
 @pytest.mark.parametrize("twin", sorted(EMAIL_TWINS))
 def test_an_hris_batch_with_an_e_mail_twin_is_refused_naming_file_rows_column_and_rule(wh, tmp_path, twin):
-    from tests.test_data_warnings import employee, organisation
+    from tests.small_org import employee, organisation
 
     kept, copy = EMAIL_TWINS[twin]
     org = organisation()
@@ -301,8 +289,8 @@ def test_an_hris_batch_with_an_e_mail_twin_is_refused_naming_file_rows_column_an
 
 
 def test_crm_owner_e_mails_differing_in_case_width_or_spaces_match_their_employee(wh, tmp_path):
+    from tests.small_org import employee, organisation
     from tests.test_cross_system import CRM_BATCH, revenue
-    from tests.test_data_warnings import employee, organisation
 
     org = organisation()
     employee(org, "E2")["email"] = "straße@example.org"
