@@ -6,6 +6,8 @@ seed), not from dim_access_grants, which is what is under test (SPEC section 9, 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lpss_pipeline.config import config_rows
@@ -333,6 +335,52 @@ def test_the_organisation_page_shows_each_kpis_latest_closed_period_as_fct_kpis_
     assert "2026-06" not in text
     for role in ("manager", "mentor", "leader"):
         assert clients[role].get("/organisation").status_code == 404
+
+
+def test_each_figure_of_the_organisation_page_lists_the_observations_it_is_computed_from(org, clients):
+    """One click from a figure to the people behind it: as many rows as the figure's population, the
+    counted ones first, for the organisation and for a department; org-wide viewers only."""
+    from lpss_pipeline.dashboard import kpi_people
+
+    client = clients["executive"]
+    page = client.get("/organisation").text
+    shown = org.published(
+        """
+        select kpi_id, cut, cut_value, period_start, period_end, population from marts.fct_kpis as k
+        where status = 'ok' and population >= 3 and kpi_id = 'early_warning_leaders'
+            and cut in ('organisation', 'department')
+            and period_start = (select max(period_start) from marts.fct_kpis
+                where kpi_id = k.kpi_id and cut = 'organisation' and is_closed)
+        order by cut desc, population desc limit 2
+        """
+    )
+    assert [cut for _, cut, *_ in shown] == ["organisation", "department"]
+    for kpi_id, cut, value, start, end, population in shown:
+        query = "" if cut == "organisation" else f"?cut={cut}&amp;value={value}"
+        assert f'href="/organisation/kpis/{kpi_id}{query}"' in page, (cut, value)
+        observed = org.published(
+            "select employee_id, numerator from marts.fct_kpi_observations where kpi_id = ? "
+            "and period_start between ? and ? and (? = 'organisation' or department_id = ?)",
+            [kpi_id, start, end, cut, value],
+        )
+        assert len(observed) == population
+        response = client.get(f"/organisation/kpis/{kpi_id}", params={"cut": cut, "value": value})
+        text = " ".join(response.text.split())
+        assert response.status_code == 200 and f"The {population} observations" in text
+        listed = re.findall(r'<td><a href="/scorecards/(E\d+)">.*?<td>(yes|no)</td>', response.text, re.S)
+        assert population <= kpi_people.PER_PAGE  # one page holds them all
+        assert sorted(listed) == sorted((e, "yes" if n else "no") for e, n in observed)
+        flags = [flag for _, flag in listed]
+        assert flags == sorted(flags, reverse=True), "what the KPI counts comes first"
+    assert client.get("/organisation/kpis/no_such_kpi").status_code == 404
+    assert (
+        client.get(
+            "/organisation/kpis/early_warning_leaders", params={"cut": "region", "value": "Mars"}
+        ).status_code
+        == 404
+    )
+    for role in ("manager", "mentor", "leader"):
+        assert clients[role].get("/organisation/kpis/early_warning_leaders").status_code == 404
 
 
 def test_alerts_list_the_most_severe_first_and_filter_and_page(org, clients):

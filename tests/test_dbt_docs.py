@@ -65,7 +65,7 @@ def test_a_layer_never_reads_a_later_one(manifest):
 
 
 def test_intermediate_models_read_only_staging_and_intermediate(manifest):
-    """A model combining marts (int_kpi_observations, int_alerts_raised) lives in the marts folder."""
+    """A model combining marts (fct_kpi_observations, int_alerts_raised) lives in the marts folder."""
     for name, node in _models(manifest).items():
         if node["fqn"][1] == "intermediate":
             read = {parent["name"]: parent["fqn"][1] for parent in _parents(manifest, node)}

@@ -23,8 +23,8 @@ def test_figures_read_with_their_configured_units():
 def test_periods_read_by_cadence_and_the_one_in_progress_says_so():
     shown = kpi_displays()
     assert shown["mentorship_engagement"].period(date(2026, 11, 1), True) == "2026-11"
-    assert shown["mentorship_engagement"].period(date(2026, 12, 1), False) == "2026-12 (in progress)"
-    assert shown["succession_coverage"].period(date(2026, 10, 1), False) == "2026 Q4 (in progress)"
+    assert shown["mentorship_engagement"].period(date(2026, 12, 1), False) == "2026-12, in progress"
+    assert shown["succession_coverage"].period(date(2026, 10, 1), False) == "2026 Q4, in progress"
     assert shown["promotion_readiness_accuracy"].period(date(2025, 4, 1), True) == (
         "cohort assessed ready in 2025 Q2"
     )

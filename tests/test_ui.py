@@ -31,7 +31,7 @@ def test_ui_shows_the_lineage_from_raw_to_published(tmp_path):
     assert groups["staging/stg_hris__employees"] == "staging"
     assert groups["intermediate/int_employee_months"] == "intermediate"
     assert groups["marts/fct_leader_scorecards"] == "marts"
-    assert groups["intermediate/int_kpi_observations"] == "marts"  # a helper of the marts layer
+    assert groups["marts/fct_kpi_observations"] == "marts"
     assert groups["marts/fct_promotion_readiness"] == "readiness_model"  # built from the model's predictions
     assert groups["marts/fct_alerts"] == "alerting"
     assert groups["published/lpss_marts"] == "publishing"

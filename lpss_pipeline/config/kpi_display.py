@@ -56,7 +56,7 @@ class KpiDisplay:
             text = f"{start.year}"
         if self.kpi_id in COHORT_KPIS:
             text = f"cohort {COHORT_KPIS[self.kpi_id]} {text}"
-        return text if closed or closed is None else f"{text} (in progress)"
+        return text if closed or closed is None else f"{text}, in progress"
 
 
 def kpi_displays() -> dict[str, KpiDisplay]:

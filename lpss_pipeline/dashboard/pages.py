@@ -4,6 +4,8 @@ Their parameters carry the API's bounds (api.py): bad input answers 422, never a
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 
@@ -12,6 +14,7 @@ from lpss_pipeline.dashboard import (
     alert_list,
     charts,
     configured,
+    kpi_people,
     kpis,
     organisation,
     people,
@@ -161,6 +164,23 @@ def organisation_page(request: Request, ctx: RequestContext = Depends(request_co
     viewed(ctx, "organisation", via="page")
     chart = charts.kpi_trend(trend, "Leadership Effectiveness Score")
     return render(request, ctx, "organisation.html", org=data, chart=chart)
+
+
+@router.get("/organisation/kpis/{kpi_id}")
+def kpi_observations(
+    request: Request,
+    kpi_id: Id,
+    cut: str = Query("organisation", max_length=20),
+    value: str = Query("all", max_length=MAX_ID),
+    page: int = Query(1, ge=1, le=MAX_OFFSET // kpi_people.PER_PAGE + 1),
+    ctx: RequestContext = Depends(request_context),
+):
+    """Executives and HR admins: the people (or positions) behind one figure of the organisation page."""
+    require_org_wide(ctx)
+    data = found(kpi_people.observations(ctx.marts, kpi_id, cut, value, page, min_group()))
+    viewed(ctx, "kpi_observations", kpi_id, via="page")
+    query = f"&cut={quote(cut)}&value={quote(value)}"
+    return render(request, ctx, "kpi_observations.html", kpi=data, query=query)
 
 
 @router.get("/departments/{department_id}")

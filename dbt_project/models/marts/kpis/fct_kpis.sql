@@ -35,8 +35,16 @@ untracked as (
 
 -- observations of tracked KPIs, in the period of the KPI's cadence
 observations as (
-    select o.* replace (cast(date_trunc(d.period_unit, o.period_start) as date) as period_start)
-    from {{ ref('int_kpi_observations') }} as o
+    select
+        o.kpi_id,
+        cast(date_trunc(d.period_unit, o.period_start) as date) as period_start,
+        o.department_id,
+        o.region,
+        o.leadership_level,
+        o.numerator,
+        o.denominator,
+        o.row_target
+    from {{ ref('fct_kpi_observations') }} as o
     inner join definitions as d on d.kpi_id = o.kpi_id
     where o.kpi_id not in (select kpi_id from untracked)
 ),
@@ -54,7 +62,7 @@ aggregated as (
         case
             when grouping(department_id) = 0 then department_id
             when grouping(region) = 0 then region
-            when grouping(leadership_level) = 0 then cast(leadership_level as varchar)
+            when grouping(leadership_level) = 0 then cast(leadership_level as {{ dbt.type_string() }})
             else 'all'
         end as cut_value,
         sum(numerator) as numerator,
@@ -145,8 +153,9 @@ select
     target,
     case
         when status <> 'ok' or target is null then null
-        when comparison = '>=' then measured_value >= target
-        else measured_value <= target
+        -- rounded: a mean of float sums sits a last bit off a target it meets, by engine
+        when comparison = '>=' then round(measured_value, 9) >= target
+        else round(measured_value, 9) <= target
     end as meets_target,
     unit,
     numerator,

@@ -1,7 +1,8 @@
 -- The observations every KPI of SPEC section 4 is computed from, one row per thing counted:
 -- a complete scorecard, an assessed-ready person, a milestone due, an assignment-month, a promotion, a
 -- critical position. Each carries the period, the attributes KPIs are cut by (department,
--- region, level) and a numerator/denominator; fct_kpis aggregates them per cut.
+-- region, level), a numerator/denominator and what was observed (the person, or the critical
+-- position); fct_kpis aggregates them per cut, and the dashboard lists them behind a figure.
 -- Grain: kpi x period x observation (no single key: observations are summed).
 with calendar as (
     select any_value(as_of_date) as as_of_date from {{ ref('int_reporting_calendar') }}
@@ -25,7 +26,8 @@ scorecards as (
 
 leadership_effectiveness as (
     select 'leadership_effectiveness_score' as kpi_id, month as period_start, department_id, region,
-        leadership_level, composite_score as numerator, 1.0 as denominator, null::double as row_target
+        leadership_level, composite_score as numerator, 1.0 as denominator, cast(null as double) as row_target,
+        employee_id, cast(null as {{ dbt.type_string() }}) as position_id, employee_id as observation_id
     from scorecards
     where is_complete
 ),
@@ -34,7 +36,7 @@ leadership_effectiveness as (
 -- its count is insufficient data, not 0 leaders in intervention.
 early_warning as (
     select 'early_warning_leaders', month, department_id, region, leadership_level,
-        case when band = 'intervention' then 1.0 else 0.0 end, 1.0, null
+        case when band = 'intervention' then 1.0 else 0.0 end, 1.0, null, employee_id, null, employee_id
     from scorecards
     where is_complete
 ),
@@ -55,16 +57,16 @@ promotion_accuracy as (
             select 1 from {{ ref('stg_hris__promotions') }} as pr
             where pr.employee_id = c.employee_id and pr.to_level > pr.from_level
                 and pr.effective_date > c.assessed_on
-                and pr.effective_date <= c.assessed_on + to_months(w.months)
+                and pr.effective_date <= {{ dbt.dateadd('month', 'w.months', 'c.assessed_on') }}
         ) then 1.0 else 0.0 end,
-        1.0, null
+        1.0, null, c.employee_id, null, c.employee_id
     from ready_cohort as c
     cross join calendar
     cross join window_months as w
     inner join people as p on p.employee_id = c.employee_id
     left join person_months as pm
         on pm.employee_id = c.employee_id and pm.month_start = date_trunc('month', c.assessed_on)
-    where c.quarter_start + interval 3 month + to_months(w.months) <= calendar.as_of_date + interval 1 day
+    where {{ dbt.dateadd('month', '3 + w.months', 'c.quarter_start') }} <= {{ dbt.dateadd('day', 1, 'calendar.as_of_date') }}
 ),
 
 -- Milestones due in the month (as judged in fct_idp_milestones: a leaver's milestones stop
@@ -73,7 +75,8 @@ development_completion as (
     select 'development_path_completion', cast(date_trunc('month', m.due_date) as date),
         coalesce(pm.department_id, p.department_id), coalesce(pm.region, p.region),
         coalesce(pm.leadership_level, p.leadership_level),
-        case when m.status = 'completed_on_time' then 1.0 else 0.0 end, 1.0, null
+        case when m.status = 'completed_on_time' then 1.0 else 0.0 end, 1.0, null, m.employee_id, null,
+        m.milestone_id
     from {{ ref('fct_idp_milestones') }} as m
     cross join calendar
     inner join people as p on p.employee_id = m.employee_id
@@ -85,7 +88,7 @@ development_completion as (
 mentorship as (
     select 'mentorship_engagement', e.month, coalesce(pm.department_id, p.department_id),
         coalesce(pm.region, p.region), coalesce(pm.leadership_level, p.leadership_level),
-        e.completed_sessions, e.planned_sessions, null
+        e.completed_sessions, e.planned_sessions, null, e.mentee_employee_id, null, e.assignment_id
     from {{ ref('fct_mentorship_engagement') }} as e
     inner join people as p on p.employee_id = e.mentee_employee_id
     left join person_months as pm on pm.employee_id = e.mentee_employee_id and pm.month_start = e.month
@@ -95,7 +98,8 @@ mentorship as (
 time_to_promotion as (
     select 'time_to_promotion', cast(date_trunc('quarter', a.effective_date) as date), p.department_id, p.region,
         a.to_level, cast(a.days_from_first_ready_to_promotion as double), 1.0,
-        cast(a.time_to_promotion_standard_days as double)
+        cast(a.time_to_promotion_standard_days as double), a.employee_id, null,
+        {{ dbt.concat(['a.employee_id', "':'", dbt.cast('a.effective_date', dbt.type_string())]) }}
     from {{ ref('fct_promotion_audit') }} as a
     inner join people as p on p.employee_id = a.employee_id
     where a.days_from_first_ready_to_promotion is not null
@@ -107,15 +111,15 @@ coverage as (
 
 succession as (
     select 'succession_coverage', quarter, department_id, region, leadership_level,
-        case when has_ready_now_successor then 1.0 else 0.0 end, 1.0, null
+        case when has_ready_now_successor then 1.0 else 0.0 end, 1.0, null, null, position_id, position_id
     from coverage
     union all
     select 'successor_coverage_ratio', quarter, department_id, region, leadership_level,
-        total_successors, 1.0, null
+        total_successors, 1.0, null, null, position_id, position_id
     from coverage
     union all
     select 'emergency_successor_coverage', quarter, department_id, region, leadership_level,
-        case when has_emergency_successor then 1.0 else 0.0 end, 1.0, null
+        case when has_emergency_successor then 1.0 else 0.0 end, 1.0, null, null, position_id, position_id
     from coverage
 )
 
