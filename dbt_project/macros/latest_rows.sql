@@ -34,7 +34,7 @@
     )
 
     select
-        * exclude (
+        * except (
             _batch_id, _source_file, _source_row, _loaded_at, _row_hash, _vendor_file, _vendor_lines
             {%- for column in normalized %}, _{{ column }}_normalized{% endfor %}
         ),

@@ -384,8 +384,8 @@ statused as (
 select period_start, period_end, period_end <= (select any_value(as_of_date) from calendar) as is_closed,
     cadence, kpi_id, cut, cut_value, case when status = 'ok' then measured end as value,
     target,
-    case when status <> 'ok' or target is null then null when comparison = '>=' then measured >= target
-        else measured <= target end as meets_target,
+    case when status <> 'ok' or target is null then null when comparison = '>=' then round(measured, 9) >= target
+        else round(measured, 9) <= target end as meets_target,
     unit, numerator, denominator, population, status, untracked_inputs
 from statused;
 

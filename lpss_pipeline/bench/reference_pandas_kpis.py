@@ -142,7 +142,8 @@ def kpi_values(
     ok = k["status"] == "ok"
     k["value"] = measured.where(ok)
     k["target"] = k["target"].astype(float).combine_first(k["row_target"])
-    meets = np.where(k["comparison"] == ">=", measured >= k["target"], measured <= k["target"])
+    rounded = measured.round(9)  # as fct_kpis compares: float sums differ in the last bits by engine
+    meets = np.where(k["comparison"] == ">=", rounded >= k["target"], rounded <= k["target"])
     meets = pd.Series(meets, index=k.index, dtype="boolean")
     k["meets_target"] = meets.mask(~ok | k["target"].isna())
     k["period_end"] = period_end(k["period_start"], k["cadence"])

@@ -47,7 +47,7 @@ competencies as (
 -- the level held on a day started with the latest promotion on or before it; without one, at the
 -- current level's start when that is no later, else (promoted only later) at hire
 promotions as (
-    select employee_id, effective_date from {{ ref('stg_hris__promotions') }}
+    {{ dated_spans(ref('stg_hris__promotions'), ['employee_id'], 'effective_date', ['effective_date']) }}
 ),
 
 level_starts as (
@@ -61,9 +61,9 @@ level_starts as (
         ) as level_since
     from person_months as pm
     inner join {{ ref('stg_hris__employees') }} as e on e.employee_id = pm.employee_id
-    asof left join promotions as p
+    left join promotions as p
         on p.employee_id = pm.employee_id
-        and pm.observed_through >= p.effective_date
+        and {{ span_holds('p', 'pm.observed_through') }}
 ),
 
 idp as (
@@ -96,7 +96,7 @@ nominations as (
 ),
 
 assessments as (
-    select employee_id, assessed_on, assessed_ready from {{ ref('stg_hris__readiness_assessments') }}
+    {{ dated_spans(ref('stg_hris__readiness_assessments'), ['employee_id'], 'assessed_on', ['assessed_ready']) }}
 ),
 
 final as (
@@ -111,8 +111,8 @@ final as (
         sc.strategic_impact_score,
         sc.composite_change,
         sc.trend_slope_3m,
-        cast(datediff('month', ls.level_since, pm.observed_through) as integer) as months_in_level,
-        cast(datediff('month', pm.hire_date, pm.observed_through) as integer) as tenure_months,
+        cast({{ month_diff('ls.level_since', 'pm.observed_through') }} as integer) as months_in_level,
+        cast({{ month_diff('pm.hire_date', 'pm.observed_through') }} as integer) as tenure_months,
         idp.idp_on_schedule_pct,
         si.mentoring_attendance_pct,
         si.training_completion_pct,
@@ -130,9 +130,9 @@ final as (
     left join competencies as c on c.employee_id = pm.employee_id and c.month = pm.month
     left join idp on idp.employee_id = pm.employee_id and idp.month = pm.month
     left join nominations as n on n.employee_id = pm.employee_id and n.month = pm.month
-    asof left join assessments as a
+    left join assessments as a
         on a.employee_id = pm.employee_id
-        and pm.observed_through >= a.assessed_on
+        and {{ span_holds('a', 'pm.observed_through') }}
 )
 
 select * from final

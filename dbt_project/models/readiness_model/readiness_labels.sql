@@ -18,7 +18,7 @@ person_months as (
         m.employee_id,
         m.month_start as month,
         m.month_end,
-        m.month_end + to_months(w.months) as window_end,
+        {{ dbt.dateadd('month', 'w.months', 'm.month_end') }} as window_end,
         as_of.as_of_date
     from {{ ref('int_employee_months') }} as m
     cross join window_months as w

@@ -16,4 +16,6 @@ select
     revenue.revenue_target,
     revenue.source_batch_id
 from revenue
-anti join employees on employees.email_normalized = revenue.owner_email_normalized
+where not exists (
+    select 1 from employees where employees.email_normalized = revenue.owner_email_normalized
+)

@@ -12,7 +12,7 @@ final as (
     select
         a.employee_id,
         a.competency_id,
-        arg_max(a.rating, a.month) as rating,
+        max_by(a.rating, a.month) as rating,
         max(a.month) as rated_month,
         avg(a.rating) as mean_rating,
         count(*) as ratings

@@ -41,7 +41,8 @@ from periods as p
 cross join window_months as w
 where case
     when p.kpi_id = 'promotion_readiness_accuracy'
-        then p.period_start + to_months(p.period_months + w.months) <= p.as_of_date + interval 1 day
+        then {{ dbt.dateadd('month', 'p.period_months + w.months', 'p.period_start') }}
+            <= {{ dbt.dateadd('day', 1, 'p.as_of_date') }}
     when p.kpi_id in ('succession_coverage', 'successor_coverage_ratio', 'emergency_successor_coverage')
         then p.period_start = p.as_of_period_start
     else true

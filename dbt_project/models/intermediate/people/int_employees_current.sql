@@ -47,7 +47,7 @@ joined as (
 
 final as (
     select
-        * exclude (is_leader_level),
+        * except (is_leader_level),
         is_active and is_leader_level as is_leader
     from joined
 )

@@ -2,7 +2,7 @@
 -- bands seeds, so any edit by HR yields a new version that every scorecard row carries.
 -- Grain: one row.
 with content as (
-    select string_agg(row_text, '|' order by row_text) as text
+    select {{ dbt.listagg('row_text', "'|'", 'order by row_text') }} as text
     from (
         select 'category:' || category || ':' || weight as row_text from {{ source('config', 'scorecard_categories') }}
         union all

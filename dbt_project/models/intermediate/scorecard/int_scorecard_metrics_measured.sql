@@ -16,7 +16,7 @@ leader_months as (
         m.month_start as month,
         m.month_end,
         m.observed_through,
-        m.month_end - to_months(lookback.months) as lookback_start
+        {{ dbt.dateadd('month', '-lookback.months', 'm.month_end') }} as lookback_start
     from {{ ref('int_employee_months') }} as m
     cross join lookback
     where m.is_leader
@@ -62,7 +62,7 @@ team_growth as (
 
 -- Latest survey whose quarter began within the lookback before the month's end.
 team_satisfaction as (
-    select lm.employee_id, lm.month, 'team_satisfaction', arg_max(s.team_satisfaction, s.survey_quarter)
+    select lm.employee_id, lm.month, 'team_satisfaction', max_by(s.team_satisfaction, s.survey_quarter)
     from leader_months as lm
     inner join {{ ref('stg_hris__engagement_surveys') }} as s
         on s.leader_employee_id = lm.employee_id
@@ -134,9 +134,9 @@ latest_strategic_impact as (
     select
         lm.employee_id,
         lm.month,
-        arg_max(r.project_execution, r.quarter) as project_execution,
-        arg_max(r.innovation, r.quarter) as innovation,
-        arg_max(r.cross_functional_influence, r.quarter) as cross_functional_influence
+        max_by(r.project_execution, r.quarter) as project_execution,
+        max_by(r.innovation, r.quarter) as innovation,
+        max_by(r.cross_functional_influence, r.quarter) as cross_functional_influence
     from leader_months as lm
     inner join {{ ref('stg_hris__strategic_impact_ratings') }} as r
         on r.leader_employee_id = lm.employee_id
@@ -146,9 +146,9 @@ latest_strategic_impact as (
 ),
 
 strategic_impact as (
-    unpivot latest_strategic_impact
-    on project_execution, innovation, cross_functional_influence
-    into name metric_id value raw_value
+    select *
+    from latest_strategic_impact
+    unpivot (raw_value for metric_id in (project_execution, innovation, cross_functional_influence))
 ),
 
 all_metrics as (

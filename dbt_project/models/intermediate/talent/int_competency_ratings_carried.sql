@@ -47,19 +47,45 @@ grid as (
         and fr.first_rated_month <= pm.month_start
 ),
 
+-- The month of each grid row's latest rating: the grid and the ratings in one timeline per person
+-- and competency, the latest rated month carried forward (the default frame includes the row's
+-- own month, so a rating counts in the month it was given). A sort, linear in the rows.
+timeline as (
+    select employee_id, competency_id, month_start as month, leadership_level, true as is_grid,
+        cast(null as date) as rated_month
+    from grid
+
+    union all
+
+    select employee_id, competency_id, month, null, false, month
+    from assessments
+),
+
+latest_rated as (
+    select
+        employee_id,
+        competency_id,
+        month,
+        leadership_level,
+        is_grid,
+        max(rated_month) over (partition by employee_id, competency_id order by month) as rated_month
+    from timeline
+),
+
 carried as (
     select
-        grid.employee_id,
-        grid.month_start as month,
-        grid.competency_id,
-        grid.leadership_level,
+        l.employee_id,
+        l.month,
+        l.competency_id,
+        l.leadership_level,
         a.rating,
         a.month as rated_month
-    from grid
-    asof inner join assessments as a
-        on a.employee_id = grid.employee_id
-        and a.competency_id = grid.competency_id
-        and grid.month_start >= a.month
+    from latest_rated as l
+    inner join assessments as a
+        on a.employee_id = l.employee_id
+        and a.competency_id = l.competency_id
+        and a.month = l.rated_month
+    where l.is_grid
 ),
 
 final as (
@@ -71,7 +97,7 @@ final as (
         rating,
         rated_month,
         rated_month = month as rated_in_month,
-        cast(datediff('month', rated_month, month) as integer) as months_since_rated
+        cast({{ month_diff('rated_month', 'month') }} as integer) as months_since_rated
     from carried
 )
 

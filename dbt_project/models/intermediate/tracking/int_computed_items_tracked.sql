@@ -17,9 +17,12 @@ select
     i.kind,
     i.id,
     bool_and(coalesce(t.tracked, true)) as is_tracked,
-    string_agg(i.system || '.' || i.entity, ', ' order by i.system, i.entity)
-        filter (where not coalesce(t.tracked, true)) as untracked_inputs,
-    string_agg(i.system || '.' || i.entity, ', ' order by i.system, i.entity) as inputs
+    {{ dbt.listagg(
+        "case when not coalesce(t.tracked, true) then i.system || '.' || i.entity end",
+        "', '",
+        'order by i.system, i.entity',
+    ) }} as untracked_inputs,
+    {{ dbt.listagg("i.system || '.' || i.entity", "', '", 'order by i.system, i.entity') }} as inputs
 from inputs as i
 left join tracked as t on t.system = i.system and t.entity = i.entity
 group by i.kind, i.id

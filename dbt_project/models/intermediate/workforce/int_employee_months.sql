@@ -12,7 +12,7 @@ calendar as (
 ),
 
 promotions as (
-    select * from {{ ref('stg_hris__promotions') }}
+    {{ dated_spans(ref('stg_hris__promotions'), ['employee_id'], 'effective_date', ['from_level', 'to_level']) }}
 ),
 
 employed as (
@@ -37,12 +37,12 @@ with_level as (
         employed.*,
         coalesce(before.to_level, after.from_level, employed.current_level) as leadership_level
     from employed
-    asof left join promotions as before
-        on employed.employee_id = before.employee_id
-        and employed.observed_through >= before.effective_date
-    asof left join promotions as after
-        on employed.employee_id = after.employee_id
-        and employed.observed_through < after.effective_date
+    left join promotions as before
+        on before.employee_id = employed.employee_id
+        and {{ span_holds('before', 'employed.observed_through') }}
+    left join promotions as after
+        on after.employee_id = employed.employee_id
+        and {{ span_next('after', 'employed.observed_through') }}
 )
 
 select

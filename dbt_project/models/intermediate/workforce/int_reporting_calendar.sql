@@ -2,26 +2,29 @@
 -- The as-of date is the export date of the latest loaded HRIS batch: every "current" figure
 -- (active employees, open milestones, the latest month) is as of that day, never the wall clock.
 with as_of as (
-    select cast(strptime(max(source_batch_id), '%Y-%m-%dT%H%M%SZ') as date) as as_of_date
+    select cast({{ parse_timestamp('max(source_batch_id)', '%Y-%m-%dT%H%M%SZ') }} as date) as as_of_date
     from {{ ref('stg_hris__employees') }}
 ),
 
 bounds as (
     select
-        least(
+        cast(least(
             (select min(month) from {{ ref('stg_hris__goal_attainment') }}),
             (select min(month) from {{ ref('stg_hris__competency_assessments') }}),
             date_trunc('month', as_of_date)
-        )::date as first_month,
-        date_trunc('month', as_of_date)::date as last_month,
+        ) as date) as first_month,
+        cast(date_trunc('month', as_of_date) as date) as last_month,
         as_of_date
     from as_of
 ),
 
-months as (
-    select cast(unnest(generate_series(first_month, last_month, interval 1 month)) as date) as month_start,
-        as_of_date
+series as (
+    select {{ series('first_month', 'last_month', 'interval 1 month') }} as month_start, as_of_date
     from bounds
+),
+
+months as (
+    select cast(month_start as date) as month_start, as_of_date from series
 )
 
 select

@@ -59,8 +59,9 @@ hr_channel as (
 candidates as (
     select
         a.alert_key, 'channel' as recipient_kind, c.slack_channel as recipient, r.recipient_role,
-        cast(null as varchar) as recipient_employee_id, cast(null as varchar) as recipient_email,
-        cast(null as varchar) as note
+        cast(null as {{ dbt.type_string() }}) as recipient_employee_id,
+        cast(null as {{ dbt.type_string() }}) as recipient_email,
+        cast(null as {{ dbt.type_string() }}) as note
     from alerts as a
     inner join routing as r on r.rule_id = a.rule_id and r.recipient_kind = 'channel'
     inner join channels as c on c.channel_role = r.recipient_role
@@ -84,9 +85,9 @@ select
     alert_key,
     recipient_kind,
     recipient,
-    string_agg(distinct recipient_role, ',' order by recipient_role) as recipient_roles,
+    {{ dbt.listagg('distinct recipient_role', "','", 'order by recipient_role') }} as recipient_roles,
     any_value(recipient_employee_id) as recipient_employee_id,
     any_value(recipient_email) as recipient_email,
-    string_agg(note, ' ' order by note) as note
+    {{ dbt.listagg('note', "' '", 'order by note') }} as note
 from candidates
 group by alert_key, recipient_kind, recipient

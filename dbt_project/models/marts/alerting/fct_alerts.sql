@@ -17,7 +17,7 @@ people as (
 select
     r.rule_id
     || ':' || coalesce(r.subject_employee_id, '-')
-    || ':' || strftime(r.period, '%Y-%m-%d')
+    || ':' || {{ format_datetime('r.period', '%Y-%m-%d') }}
     || coalesce(':' || r.reference_id, '') as alert_key,
     r.rule_id,
     rules.severity,

@@ -16,13 +16,14 @@ with parameters as (
 
 as_of as (
     select
-        cast(strptime(max(source_batch_id), '%Y-%m-%dT%H%M%SZ') as timestamp) as as_of_at,
-        cast(strptime(max(source_batch_id), '%Y-%m-%dT%H%M%SZ') as date) as as_of_date
+        cast({{ parse_timestamp('max(source_batch_id)', '%Y-%m-%dT%H%M%SZ') }} as timestamp) as as_of_at,
+        cast({{ parse_timestamp('max(source_batch_id)', '%Y-%m-%dT%H%M%SZ') }} as date) as as_of_date
     from {{ ref('stg_hris__employees') }}
 ),
 
 window_start as (
-    select as_of.as_of_date - p.lookback_days as first_day from as_of cross join parameters as p
+    select cast({{ dbt.dateadd('day', '-p.lookback_days', 'as_of.as_of_date') }} as date) as first_day
+    from as_of cross join parameters as p
 ),
 
 categories as (
@@ -34,7 +35,7 @@ categories as (
 category_inputs as (
     select
         m.category,
-        string_agg(m.metric_id || coalesce(' from ' || i.entities, ''), ', ' order by m.metric_id) as inputs
+        {{ dbt.listagg("m.metric_id || coalesce(' from ' || i.entities, '')", "', '", 'order by m.metric_id') }} as inputs
     from {{ source('config', 'scorecard_metrics') }} as m
     left join (
         select id as metric_id, replace(inputs, ', ', ' + ') as entities
@@ -65,11 +66,15 @@ incomplete as (
         s.month,
         s.categories_present,
         count(*) as categories_total,
-        string_agg(c.category || coalesce(' (' || ci.inputs || ')', ''), '; ' order by c.display_order, c.category)
-            filter (where (c.category = 'performance' and s.performance_score is null)
+        {{ dbt.listagg(
+            "case when (c.category = 'performance' and s.performance_score is null)
                 or (c.category = 'engagement' and s.engagement_score is null)
                 or (c.category = 'development' and s.development_score is null)
-                or (c.category = 'strategic_impact' and s.strategic_impact_score is null)) as missing
+                or (c.category = 'strategic_impact' and s.strategic_impact_score is null)
+            then c.category || coalesce(' (' || ci.inputs || ')', '') end",
+            "'; '",
+            'order by c.display_order, c.category',
+        ) }} as missing
     from scorecards as s
     cross join categories as c
     left join category_inputs as ci on ci.category = c.category
@@ -92,11 +97,11 @@ sessions as (
 raised as (
     select
         'intervention' as rule_id, s.employee_id as subject_employee_id, s.month as period,
-        cast(null as varchar) as reference_id, s.composite_score as metric_value, t.threshold,
+        cast(null as {{ dbt.type_string() }}) as reference_id, s.composite_score as metric_value, t.threshold,
         s.trend_slope_3m as trend, cast(null as timestamp) as due_at,
-        cast(null as varchar) as counterpart_employee_id,
-        format('Composite {:.1f} in {} is below the intervention threshold of {:.0f}.',
-            s.composite_score, strftime(s.month, '%B %Y'), t.threshold) as detail
+        cast(null as {{ dbt.type_string() }}) as counterpart_employee_id,
+        'Composite ' || {{ format_decimal('s.composite_score', 1) }} || ' in ' || {{ format_datetime('s.month', '%B %Y') }}
+            || ' is below the intervention threshold of ' || {{ format_decimal('t.threshold', 0) }} || '.' as detail
     from scorecards as s
     cross join intervention_threshold as t
     where s.is_complete and s.band = 'intervention'
@@ -104,8 +109,8 @@ raised as (
     union all
     select
         'high_risk', r.employee_id, r.month, null, r.composite_score, t.threshold, r.trend_slope_3m, null, null,
-        format('Composite {:.1f} in {} is in the intervention band and falling ({:.1f} points a month).',
-            r.composite_score, strftime(r.month, '%B %Y'), r.trend_slope_3m)
+        'Composite ' || {{ format_decimal('r.composite_score', 1) }} || ' in ' || {{ format_datetime('r.month', '%B %Y') }}
+            || ' is in the intervention band and falling (' || {{ format_decimal('r.trend_slope_3m', 1) }} || ' points a month).'
     from readiness as r
     cross join intervention_threshold as t
     where r.is_high_risk
@@ -113,17 +118,18 @@ raised as (
     union all
     select
         'stagnating', r.employee_id, r.month, null, r.composite_score, null, r.trend_slope_3m, null, null,
-        format('Needs development for {} months in a row up to {} (composite {:.1f}, trend {:.1f} a month).',
-            r.band_streak_months, strftime(r.month, '%B %Y'), r.composite_score, r.trend_slope_3m)
+        'Needs development for ' || r.band_streak_months || ' months in a row up to '
+            || {{ format_datetime('r.month', '%B %Y') }} || ' (composite ' || {{ format_decimal('r.composite_score', 1) }}
+            || ', trend ' || {{ format_decimal('r.trend_slope_3m', 1) }} || ' a month).'
     from readiness as r
     where r.is_stagnating
 
     union all
     select
         'missing_data', i.employee_id, i.month, null, i.categories_present, i.categories_total, null, null, null,
-        format('The {} scorecard of {} is incomplete: no input for {}. {} of {} categories measured.',
-            strftime(i.month, '%B %Y'), coalesce(e.full_name, i.employee_id), i.missing,
-            i.categories_present, i.categories_total)
+        'The ' || {{ format_datetime('i.month', '%B %Y') }} || ' scorecard of ' || coalesce(e.full_name, i.employee_id)
+            || ' is incomplete: no input for ' || i.missing || '. ' || i.categories_present || ' of '
+            || i.categories_total || ' categories measured.'
     from incomplete as i
     left join {{ ref('stg_hris__employees') }} as e on e.employee_id = i.employee_id
 
@@ -131,7 +137,8 @@ raised as (
     select
         'missed_milestone', m.employee_id, m.due_date, m.milestone_id, m.consecutive_missed, null, null,
         cast(m.due_date as timestamp), null,
-        format('Milestone "{}" was due on {} and is not completed.', m.title, strftime(m.due_date, '%Y-%m-%d'))
+        'Milestone "' || m.title || '" was due on ' || {{ format_datetime('m.due_date', '%Y-%m-%d') }}
+            || ' and is not completed.'
     from {{ ref('fct_idp_milestones') }} as m
     cross join window_start as w
     cross join as_of
@@ -140,7 +147,8 @@ raised as (
     union all
     select
         'intervention_program', i.employee_id, i.entered_on, i.intervention_id, null, null, null, null, null,
-        format('Entered the development intervention program on {}: {}.', strftime(i.entered_on, '%Y-%m-%d'), i.reason)
+        'Entered the development intervention program on ' || {{ format_datetime('i.entered_on', '%Y-%m-%d') }}
+            || ': ' || i.reason || '.'
     from {{ ref('fct_development_interventions') }} as i
     cross join window_start as w
     cross join as_of
@@ -150,7 +158,7 @@ raised as (
     select
         'missed_mentoring', s.mentee_employee_id, s.scheduled_on, s.session_id, null, null, null, s.scheduled_at,
         s.mentor_employee_id,
-        format('The mentoring session of {} was missed.', strftime(s.scheduled_at, '%Y-%m-%d %H:%M UTC'))
+        'The mentoring session of ' || {{ format_datetime('s.scheduled_at', '%Y-%m-%d %H:%M UTC') }} || ' was missed.'
     from sessions as s
     cross join window_start as w
     cross join as_of
@@ -159,8 +167,8 @@ raised as (
     union all
     select
         'succession_gap', c.incumbent_employee_id, c.quarter, c.position_id, c.total_successors, 1, null, null, null,
-        format('Critical position {} ({}) has no ready-now successor ({} nominated).',
-            c.title, c.position_id, c.total_successors)
+        'Critical position ' || c.title || ' (' || c.position_id || ') has no ready-now successor ('
+            || c.total_successors || ' nominated).'
     from {{ ref('fct_succession_coverage') }} as c
     where not c.has_ready_now_successor
 
@@ -168,31 +176,31 @@ raised as (
     select
         'reminder_mentoring_session', s.mentee_employee_id, s.scheduled_on, s.session_id, null, null, null,
         s.scheduled_at, s.mentor_employee_id,
-        format('Mentoring session on {}.', strftime(s.scheduled_at, '%Y-%m-%d %H:%M UTC'))
+        'Mentoring session on ' || {{ format_datetime('s.scheduled_at', '%Y-%m-%d %H:%M UTC') }} || '.'
     from sessions as s
     cross join as_of
     cross join parameters as p
     where s.status = 'scheduled'
         and s.scheduled_at > as_of.as_of_at
-        and s.scheduled_at <= as_of.as_of_at + to_hours(p.session_hours)
+        and s.scheduled_at <= {{ dbt.dateadd('hour', 'p.session_hours', 'as_of.as_of_at') }}
 
     union all
     select
         'reminder_milestone_due', m.employee_id, m.due_date, m.milestone_id, null, null, null,
         cast(m.due_date as timestamp), null,
-        format('Milestone "{}" is due on {}.', m.title, strftime(m.due_date, '%Y-%m-%d'))
+        'Milestone "' || m.title || '" is due on ' || {{ format_datetime('m.due_date', '%Y-%m-%d') }} || '.'
     from {{ ref('stg_hris__idp_milestones') }} as m
     cross join as_of
     cross join parameters as p
     where m.completed_on is null
         and m.due_date >= as_of.as_of_date
-        and m.due_date <= as_of.as_of_date + p.milestone_days
+        and m.due_date <= {{ dbt.dateadd('day', 'p.milestone_days', 'as_of.as_of_date') }}
 
     union all
     select
         'reminder_feedback_collection', f.leader_employee_id, f.month, null,
         100.0 * f.feedback_completed / f.feedback_requested, 100, null, null, null,
-        format('{} of {} feedback forms completed this month.', f.feedback_completed, f.feedback_requested)
+        f.feedback_completed || ' of ' || f.feedback_requested || ' feedback forms completed this month.'
     from {{ ref('stg_hris__one_on_one_feedback') }} as f
     cross join as_of
     cross join parameters as p

@@ -33,13 +33,14 @@ run_members as (
         e.employee_id,
         e.trigger_milestone_id,
         min(m.milestone_id) filter (where m.consecutive_missed = 1) as first_missed_milestone_id,
-        string_agg(m.milestone_id, ',' order by m.due_date, m.milestone_id) as triggering_milestone_ids,
-        string_agg(
-            -- the milestone as people know it: its title (the id only when it has none)
-            coalesce(nullif(trim(m.title), ''), m.milestone_id) || ' due ' || strftime(m.due_date, '%Y-%m-%d') || ' ('
-            || replace(m.status, '_', ' ') || ')',
-            '; ' order by m.due_date, m.milestone_id
-        ) as run_detail
+        {{ dbt.listagg('m.milestone_id', "','", 'order by m.due_date, m.milestone_id') }} as triggering_milestone_ids,
+        -- the milestone as people know it: its title (the id only when it has none)
+        {{ dbt.listagg(
+            "coalesce(nullif(trim(m.title), ''), m.milestone_id) || ' due ' || "
+                ~ format_datetime('m.due_date', '%Y-%m-%d') ~ " || ' (' || replace(m.status, '_', ' ') || ')'",
+            "'; '",
+            'order by m.due_date, m.milestone_id',
+        ) }} as run_detail
     from entries as e
     inner join milestones as m
         on m.employee_id = e.employee_id

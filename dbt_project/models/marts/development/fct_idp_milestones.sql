@@ -55,11 +55,11 @@ runs as (
     select
         *,
         -- on-time completions so far (inclusive), in due order: misses sharing it form one run
-        sum(case when is_on_time then 1 else 0 end) over (
+        cast(sum(case when is_on_time then 1 else 0 end) over (
             partition by employee_id
             order by due_date, milestone_id
             rows between unbounded preceding and current row
-        )::integer as run_number
+        ) as integer) as run_number
     from flagged
 ),
 
@@ -73,19 +73,19 @@ final as (
         due_date,
         completed_on,
         status,
-        case
+        cast(case
             when is_miss then sum(case when is_miss then 1 else 0 end) over (
                 partition by employee_id, run_number
                 order by due_date, milestone_id
                 rows between unbounded preceding and current row
             )
             else 0
-        end::integer as consecutive_missed,
+        end as integer) as consecutive_missed,
         is_miss,
-        case when is_miss then cast(due_date + interval 1 day as date) end as missed_on,
+        case when is_miss then cast({{ dbt.dateadd('day', 1, 'due_date') }} as date) end as missed_on,
         case
-            when status = 'completed_late' then date_diff('day', due_date, completed_on)
-            when status = 'missed' then date_diff('day', due_date, evaluated_as_of)
+            when status = 'completed_late' then {{ dbt.datediff('due_date', 'completed_on', 'day') }}
+            when status = 'missed' then {{ dbt.datediff('due_date', 'evaluated_as_of', 'day') }}
         end as days_late,
         run_number,
         evaluated_as_of,

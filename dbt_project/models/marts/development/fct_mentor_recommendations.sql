@@ -7,9 +7,10 @@
 -- fewer than mentor_capacity active mentees. Ranked by the mentor's rating in the competency
 -- (desc), then the level gap (asc), then current mentees (asc): a tier. Inside a tier, mentors
 -- stand in a fixed circle (ordered by a hash of their id) and each mentee starts reading it at a
--- point given by a hash of the mentee, which spreads equally good mentors across mentees. The top
--- mentor_recommendations_per_mentee are kept. None when the organisation does not track mentor
--- assignments: who already has a mentor, and each mentor's load, are then unknown.
+-- point given by a hash of the mentee, which spreads equally good mentors across mentees (md5
+-- hashes: the same circle on every engine). The top mentor_recommendations_per_mentee are kept.
+-- None when the organisation does not track mentor assignments: who already has a mentor, and each
+-- mentor's load, are then unknown.
 -- Scale: only the first (per_mentee + the mentee's excluded candidates) places of each tier that
 -- can still contribute are ever paired with a mentee, so the model is linear in the headcount.
 -- (Ranking every mentee-mentor pair by a pair hash took 66 s at 50,000 employees.)
@@ -116,7 +117,7 @@ circle as (
         *,
         row_number() over (
             partition by competency_id, mentee_level, tier
-            order by hash(mentor_employee_id), mentor_employee_id
+            order by {{ hash_number('mentor_employee_id') }}, mentor_employee_id
         ) - 1 as place,
         count(*) over (partition by competency_id, mentee_level, tier) as tier_size
     from pool
@@ -172,7 +173,7 @@ needs as (
         w.competency_id,
         w.rating,
         p.per_mentee + coalesce(x.related_candidates, 0) as need,
-        cast(hash(w.employee_id) % 2147483647 as bigint) as start
+        {{ hash_number('w.employee_id') }} as start
     from weakest as w
     cross join params as p
     left join excluded as x on x.employee_id = w.employee_id
@@ -184,7 +185,7 @@ reads as (
         n.*,
         t.tier,
         t.tier_size,
-        unnest(range(least(t.tier_size, n.need))) as step
+        {{ series(0, 'least(t.tier_size, n.need) - 1', 1) }} as step
     from needs as n
     inner join tiers as t
         on t.competency_id = n.competency_id

@@ -80,7 +80,7 @@ scored as (
 
 final as (
     select
-        * exclude (attendance_weight, feedback_weight),
+        * except (attendance_weight, feedback_weight),
         (coalesce(attendance_weight * attendance_score, 0) + coalesce(feedback_weight * feedback_score, 0))
         / nullif(
             case when attendance_score is not null then attendance_weight else 0 end

@@ -58,7 +58,7 @@ composed as (
 
 banded as (
     select
-        composed.* exclude (weighted_sum),
+        composed.* except (weighted_sum),
         case when is_complete then weighted_sum end as composite_score,
         case when is_complete then round(cast(weighted_sum as decimal(18, 6)), 1) end as composite_rounded
     from composed
@@ -70,33 +70,29 @@ with_band as (
         case when banded.is_complete then bands.band else 'insufficient_data' end as band
     from banded
     left join {{ source('config', 'score_bands') }} as bands
-        on banded.composite_rounded >= coalesce(bands.min_composite, '-infinity'::double)
-        and banded.composite_rounded < coalesce(bands.max_composite, 'infinity'::double)
+        on banded.composite_rounded >= coalesce(bands.min_composite, cast('-infinity' as double))
+        and banded.composite_rounded < coalesce(bands.max_composite, cast('infinity' as double))
 ),
 
 trend_window as (
     select cast(value as integer) as months from {{ source('config', 'lpss_parameters') }} where parameter = 'trend_months'
 ),
 
+indexed as (
+    select *, {{ month_diff("date '2000-01-01'", 'month') }} as month_index from with_band
+),
+
+trended as (
+    {{ trailing_trend('indexed', 'trend_window') }}
+),
+
 over_time as (
-    -- One window pass per leader (a self-join over the trend months held every leader-month in
-    -- memory three times over: 4 GB was not enough at 2,000,000 employees).
     select
-        with_band.*,
+        trended.*,
         composite_score - lag(composite_score) over by_month as change,
-        lag(month) over by_month as previous_month,
-        count(composite_score) over trend_frame as trend_points,
-        regr_slope(composite_score, month_index) over trend_frame as trailing_slope
-    from (
-        select *, datediff('month', date '2000-01-01', month) as month_index from with_band
-    ) as with_band
-    cross join trend_window
-    window
-        by_month as (partition by employee_id order by month),
-        trend_frame as (
-            partition by employee_id order by month_index
-            range between trend_window.months - 1 preceding and current row
-        )
+        lag(month) over by_month as previous_month
+    from trended
+    window by_month as (partition by employee_id order by month)
 )
 
 select

@@ -43,9 +43,10 @@ final as (
         r.employee_id,
         case when r.readiness_pct is not null then row_number() over (
             partition by r.month, r.target_level, r.readiness_pct is null
-            order by r.readiness_pct desc, r.promotion_probability desc nulls last,
-                r.competency_avg desc nulls last,
-                r.composite_score desc nulls last, r.employee_id
+            -- float sums rounded: candidates equal but for summation noise (engine-dependent) tie
+            order by round(r.readiness_pct, 6) desc, r.promotion_probability desc nulls last,
+                round(r.competency_avg, 6) desc nulls last,
+                round(r.composite_score, 6) desc nulls last, r.employee_id
         ) end as bench_rank,
         r.readiness_pct,
         r.composite_score,

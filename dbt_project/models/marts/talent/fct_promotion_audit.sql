@@ -53,7 +53,7 @@ readiness_checked as (
     select
         p.employee_id,
         p.effective_date,
-        bool_or(ra.assessed_on > p.effective_date - to_months(w.window_months)) as was_assessed_ready,
+        bool_or(ra.assessed_on > {{ dbt.dateadd('month', '-w.window_months', 'p.effective_date') }}) as was_assessed_ready,
         min(ra.assessed_on) filter (
             where p.previous_promotion_date is null or ra.assessed_on > p.previous_promotion_date
         ) as first_ready_on
@@ -82,11 +82,11 @@ final as (
         end as met_standard,
         cast(date_trunc('month', p.effective_date) - interval 1 month as date) as scorecard_month,
         r.first_ready_on,
-        cast(datediff('day', r.first_ready_on, p.effective_date) as integer) as days_from_first_ready_to_promotion,
+        cast({{ dbt.datediff('r.first_ready_on', 'p.effective_date', 'day') }} as integer) as days_from_first_ready_to_promotion,
         l.time_to_promotion_standard_days,
-        datediff('day', r.first_ready_on, p.effective_date) <= l.time_to_promotion_standard_days
+        {{ dbt.datediff('r.first_ready_on', 'p.effective_date', 'day') }} <= l.time_to_promotion_standard_days
             as within_time_standard,
-        p.effective_date - to_months(w.window_months) >= c.first_month as is_window_observed,
+        {{ dbt.dateadd('month', '-w.window_months', 'p.effective_date') }} >= c.first_month as is_window_observed,
         p.position_id
     from promotions as p
     cross join parameters as w

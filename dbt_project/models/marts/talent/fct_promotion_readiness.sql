@@ -7,8 +7,9 @@
 -- months_to_ready and the flags do not apply (band null, flags false).
 -- promotion_probability, model_version and the top three feature contributions come from the
 -- champion readiness model (ml.readiness_predictions); they are null in the months the champion
--- was trained on and before any model exists. The slope is rounded to 6 decimals so floating-point noise on a flat
--- trend does not read as progress.
+-- was trained on and before any model exists. The slope (and the months it implies) is rounded to 6
+-- decimals where compared, so floating-point noise (which differs by engine) on a flat trend does not
+-- read as progress or decline.
 with parameters as (
     select
         max(cast(value as double)) filter (where parameter = 'readiness_target_composite') as target_composite,
@@ -41,7 +42,7 @@ band_runs as (
         employee_id,
         month,
         band,
-        datediff('month', date '2000-01-01', month)
+        {{ month_diff("date '2000-01-01'", 'month') }}
             - row_number() over (partition by employee_id, band order by month) as run_id
     from scorecards
 ),
@@ -92,19 +93,19 @@ final as (
             when j.leadership_level = 0 or not j.is_complete then null
             when round(cast(j.composite_score as decimal(18, 6)), 1) >= p.target_composite then 0
             when round(j.trend_slope_3m, 6) > 0
-                then cast(ceil((p.target_composite - j.composite_score) / round(j.trend_slope_3m, 6)) as bigint)
+                then cast(ceil(round((p.target_composite - j.composite_score) / round(j.trend_slope_3m, 6), 6)) as bigint)
         end as months_to_ready,
         coalesce(
             j.leadership_level >= 1
             and j.scorecard_band = 'needs_development'
             and j.band_streak_months >= p.stagnation_months
-            and j.trend_slope_3m <= 0,
+            and round(j.trend_slope_3m, 6) <= 0,
             false
         ) as is_stagnating,
         coalesce(
             j.leadership_level >= 1
             and j.scorecard_band = 'intervention'
-            and j.trend_slope_3m < 0,
+            and round(j.trend_slope_3m, 6) < 0,
             false
         ) as is_high_risk,
         j.leadership_level,

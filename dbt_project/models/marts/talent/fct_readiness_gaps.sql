@@ -42,9 +42,9 @@ expectations as (
 bank as (
     select
         competency_id,
-        string_agg(recommendation, ' | ' order by recommendation) filter (where recommendation_kind = 'on_the_job')
+        {{ dbt.listagg("case when recommendation_kind = 'on_the_job' then recommendation end", "' | '", 'order by recommendation') }}
             as on_the_job_actions,
-        string_agg(recommendation, ' | ' order by recommendation) filter (where recommendation_kind = 'book')
+        {{ dbt.listagg("case when recommendation_kind = 'book' then recommendation end", "' | '", 'order by recommendation') }}
             as books
     from {{ source('config', 'competency_experience_bank') }}
     group by competency_id

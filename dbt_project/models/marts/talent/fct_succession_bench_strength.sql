@@ -3,7 +3,7 @@
     'organisation': "'all'",
     'department': 'department_id',
     'region': "coalesce(region, 'unknown')",
-    'level': 'cast(leadership_level as varchar)',
+    'level': 'cast(leadership_level as ' ~ dbt.type_string() ~ ')',
 } -%}
 -- Succession bench strength per cut (grain: quarter x cut x cut_value; cuts organisation (value
 -- 'all'), department, region, level = the critical position's leadership level). The ISO/TS
