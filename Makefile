@@ -15,7 +15,7 @@ BENCH_SIZES ?= 2000 50000 500000 2000000
 BENCH_DIR ?= bench-results
 PANDAS_MAX ?= 50000
 
-.PHONY: help install chromium demo test bench lint format ui serve clean
+.PHONY: help install install-spark test-spark chromium demo test bench lint format ui serve clean
 
 help:
 	@echo "make demo   install, generate the demo organisation, run the whole pipeline"
@@ -23,12 +23,24 @@ help:
 	@echo "make ui     the Dagster UI on http://127.0.0.1:3000"
 	@echo "make bench  the benchmark: $(BENCH_SIZES) employees x 36 months, tables in $(BENCH_DIR)/"
 	@echo "make serve  the leadership dashboard on http://127.0.0.1:8000 (accounts: .lpss/demo_users.json)"
+	@echo "make install-spark  dbt-spark and pyspark as well (README, Running on Spark); test-spark its test"
 
 $(UV):
 	python3 -m pip install --user --quiet uv
 
+# The Spark extra (dbt-spark, pyspark: a 456 MB build, cached by uv) only when asked for; once installed,
+# every later install keeps it (a plain `uv sync` would remove it).
+SPARK_EXTRA = $(if $(wildcard .venv/lib/python3*/site-packages/pyspark),--extra spark)
+
 install: $(UV)
-	$(UV) sync --locked
+	$(UV) sync --locked $(SPARK_EXTRA)
+
+install-spark: $(UV)
+	$(UV) sync --locked --extra spark
+
+# Not part of `make test`: every dbt invocation on Spark starts a JVM (about 25 s).
+test-spark: install-spark
+	$(UV) run pytest -m spark -p no:cacheprovider $(PYTEST_ARGS)
 
 # Debian's chromium for the dashboard's browser tests (Playwright drives it; nothing is downloaded).
 chromium:

@@ -20,6 +20,9 @@ DUCKDB_MEMORY_LIMIT = "4GB"
 ``LPSS_DUCKDB_MEMORY_LIMIT`` says otherwise. DuckDB's own default is 80% of the machine; this
 keeps a 2,000,000-employee run under 8 GB in all (README, Performance)."""
 
+DBT_TARGETS = ("duckdb", "spark")
+"""The outputs of dbt_project/profiles.yml: ``LPSS_DBT_TARGET`` picks one for every dbt step."""
+
 POOL_WAIT_SECONDS = 3600.0
 """Default of ``Settings.pool_wait_seconds``: longer than any step of a large organisation's run."""
 
@@ -27,6 +30,16 @@ POOL_WAIT_SECONDS = 3600.0
 def duckdb_config() -> dict[str, str]:
     """Settings for every read-write DuckDB connection lpss opens (dbt reads the same variable)."""
     return {"memory_limit": os.environ.get("LPSS_DUCKDB_MEMORY_LIMIT", DUCKDB_MEMORY_LIMIT)}
+
+
+def dbt_target() -> str:
+    """Where dbt builds the models: ``LPSS_DBT_TARGET``, ``duckdb`` (default) or ``spark`` (README,
+    Running on Spark). Read when asked, so one variable switches every dbt step, the CLI's and the
+    benchmark's included."""
+    target = os.environ.get("LPSS_DBT_TARGET") or DBT_TARGETS[0]
+    if target not in DBT_TARGETS:
+        raise ValueError(f"LPSS_DBT_TARGET is {target!r}; it must be one of {', '.join(DBT_TARGETS)}")
+    return target
 
 
 DAGSTER_YAML = """\
@@ -83,6 +96,17 @@ class Settings:
     def published_path(self) -> Path:
         """The copy of the marts that BI tools and the dashboard read."""
         return self.published_dir / "lpss_marts.duckdb"
+
+    @property
+    def lake_dir(self) -> Path:
+        """Parquet copies of what dbt reads (raw batches, configuration, the batch ledger, the
+        predictions), for dbt on Spark (lpss_pipeline/lake/)."""
+        return self.home / "lake"
+
+    @property
+    def spark_dir(self) -> Path:
+        """Spark's own state on the spark target: its warehouse (the tables dbt builds) and metastore."""
+        return self.home / "spark"
 
     @property
     def config_dir(self) -> Path:
@@ -180,10 +204,12 @@ class Settings:
         return self
 
     def export_env(self) -> None:
-        """Absolute paths and the memory budget for child processes (dbt reads ``LPSS_WAREHOUSE_PATH``
-        and ``LPSS_DUCKDB_MEMORY_LIMIT`` in profiles.yml)."""
+        """Absolute paths and the memory budget for child processes (dbt reads ``LPSS_WAREHOUSE_PATH``,
+        ``LPSS_LAKE_DIR``, ``LPSS_SPARK_DIR`` and ``LPSS_DUCKDB_MEMORY_LIMIT`` in profiles.yml)."""
         os.environ["LPSS_HOME"] = str(self.home)
         os.environ["LPSS_WAREHOUSE_PATH"] = str(self.warehouse_path)
+        os.environ["LPSS_LAKE_DIR"] = str(self.lake_dir)
+        os.environ["LPSS_SPARK_DIR"] = str(self.spark_dir)
         os.environ["LPSS_DUCKDB_MEMORY_LIMIT"] = duckdb_config()["memory_limit"]
         os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 

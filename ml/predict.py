@@ -110,7 +110,8 @@ SCORED_MONTHS_COLUMNS = {
 """ml.readiness_scored_months: which champion scored each month, on which inputs (frames.py)."""
 
 
-def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
+def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The predictions and their record of scored months, empty when missing (the lake copies them too)."""
     con.execute("create schema if not exists ml")
     for table, shape in (
         ("readiness_predictions", PREDICTION_COLUMNS),
@@ -123,7 +124,7 @@ def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
 def scored_months(con: duckdb.DuckDBPyConnection, model_version: str) -> dict:
     """Month -> (fingerprint, explained) of the months ``model_version`` scored whose predictions
     are still in ml.readiness_predictions."""
-    _create_tables(con)
+    create_tables(con)
     rows = con.execute(
         """
         select s.month, s.fingerprint, s.explained
@@ -160,7 +161,7 @@ def write_predictions(
     next run scores the rest. One transaction for every month held them all in memory until the
     commit: 16.7 GB resident at 2,000,000 employees.
     """
-    _create_tables(con)
+    create_tables(con)
     kept = [m.date() for m in keep]
     with _transaction(con):
         for table in ("readiness_predictions", "readiness_scored_months"):

@@ -2,6 +2,10 @@
 
 dagster-dbt builds the asset graph from dbt's manifest, so the manifest must exist before the
 definitions import; it is (re)parsed here when missing or older than any project file.
+
+On the spark target (``LPSS_DBT_TARGET``) a dbt step first brings the lake up to date with the
+warehouse, then builds on Spark, then copies what it built back into the warehouse (lpss_pipeline/lake/).
+Snapshots are not built there: dbt-spark snapshots need ``merge``, which plain Parquet tables lack.
 """
 
 import fcntl
@@ -19,12 +23,24 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from lpss_pipeline.assets.ingest import WAREHOUSE_POOL
-from lpss_pipeline.settings import DBT_PROJECT_DIR
+from lpss_pipeline.lake.metastore import forget_other_home
+from lpss_pipeline.lake.spark_output import built_relations, copy_tables, create_views
+from lpss_pipeline.lake.sync import sync_lake
+from lpss_pipeline.resources import WarehouseResource
+from lpss_pipeline.settings import DBT_PROJECT_DIR, dbt_target
 
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "models", "snapshots", "macros", "tests")
 
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+INVOCATIONS_DIR = DBT_PROJECT_DIR / "target"
+"""Where dagster-dbt puts each invocation's folder and seeds its partial parse from
+(``target/partial_parse.msgpack``), whichever the dbt target (after a switch, dbt parses once anew)."""
+TARGET_PATHS = {"duckdb": Path("target"), "spark": Path("target") / "spark"}
+"""Where each dbt target's manifest is parsed: the asset graph's metadata names the adapter."""
+
+dbt_project = DbtProject(
+    project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR, target_path=TARGET_PATHS[dbt_target()]
+)
 
 
 def _newest_project_file() -> float:
@@ -86,7 +102,7 @@ def keep_partial_parse(invocation_target: Path, step: str) -> None:
     would otherwise pile up with every scheduled run.
     """
     parsed = Path(invocation_target) / "partial_parse.msgpack"
-    target = dbt_project.manifest_path.parent
+    target = INVOCATIONS_DIR
     if parsed.exists():
         with tempfile.NamedTemporaryFile(dir=target, prefix=".partial-", delete=False) as scratch:
             scratch.write(parsed.read_bytes())
@@ -186,8 +202,32 @@ READINESS_SOURCE = "source:ml.readiness_predictions+"
 model (which itself reads dbt's features). One dbt multi-asset on both sides would be a cycle."""
 
 
+SNAPSHOTS = "resource_type:snapshot"
+"""Not built on Spark: a dbt-spark snapshot merges into a Delta, Hudi or Iceberg table, and the spark
+target writes plain Parquet (README, Running on Spark)."""
+
+
+def _on_spark_before(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> None:
+    with warehouse.connect() as con:
+        written = sync_lake(con, Path(warehouse.lake_dir))
+    context.log.info(f"lake files written: {written}")
+    if forget_other_home(Path(warehouse.spark_dir)):
+        context.log.info("Spark's metastore named another home's folders: removed, rebuilt now")
+
+
+def _on_spark_after(invocation_target: Path, warehouse: WarehouseResource) -> None:
+    built = built_relations(invocation_target)
+    with warehouse.connect() as con:
+        copy_tables(con, Path(warehouse.spark_dir) / "warehouse", built.get("table", []))
+    # a folder of its own, so its partial parse (of the duckdb target) serves the next step's views
+    create_views(DBT_EXECUTABLE, built.get("view", []), INVOCATIONS_DIR / "duckdb-views")
+
+
 def _dbt_build(name: str, select: str, exclude: str | None) -> dg.AssetsDefinition:
     """`dbt build` of the selected snapshots and models with their tests, in dependency order."""
+    spark = dbt_target() == "spark"
+    if spark:
+        exclude = f"{exclude} {SNAPSHOTS}" if exclude else SNAPSHOTS
 
     @dbt_assets(
         manifest=ensure_manifest(),
@@ -198,10 +238,16 @@ def _dbt_build(name: str, select: str, exclude: str | None) -> dg.AssetsDefiniti
         dagster_dbt_translator=LpssDbtTranslator(),
         pool=WAREHOUSE_POOL,
     )
-    def _models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        invocation = dbt.cli(["build"], context=context)
+    def _models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        if spark:
+            _on_spark_before(context, warehouse)
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
         yield from invocation.stream()
         keep_partial_parse(invocation.target_path, name)
+        if spark:  # what did build reaches the warehouse even when a test failed, as on DuckDB
+            _on_spark_after(Path(invocation.target_path), warehouse)
+        if not invocation.is_successful():
+            raise invocation.get_error()
 
     return _models
 

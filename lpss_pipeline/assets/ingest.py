@@ -4,11 +4,14 @@ Each system is one multi-asset because a batch is atomic across its entities: a 
 refused for one file is refused for all of them, so their assets materialize together.
 """
 
+from pathlib import Path
+
 import dagster as dg
 
 from lpss_pipeline.contract import SYSTEMS, Entity, entities_of
 from lpss_pipeline.ingestion.loader import IngestReport, load_pending
 from lpss_pipeline.resources import LandingZoneResource, QualityResource, WarehouseResource
+from lpss_pipeline.settings import dbt_target
 
 WAREHOUSE_POOL = "warehouse"
 GROUP = "raw"  # the Dagster group: the UI's lineage reads sources -> raw -> staging -> ...
@@ -71,6 +74,7 @@ def build_ingest_assets(system: str, sources: tuple[dg.AssetKey, ...] = ()) -> d
                 quality.quarantine,
                 system,
                 landing.config_path,
+                Path(warehouse.lake_dir) if dbt_target() == "spark" else None,
             )
             totals = {
                 e.name: con.execute(f'SELECT count(*) FROM raw."{e.raw_table}"').fetchone()[0]

@@ -24,6 +24,7 @@ import duckdb
 from lpss_pipeline.config import tracked_entities
 from lpss_pipeline.contract import ENTITIES, Entity, entity
 from lpss_pipeline.contract.emails import SQL_FUNCTION, normalized_column, register
+from lpss_pipeline.lake.sync import write_batch
 from lpss_pipeline.quality.quarantine import (
     REASON_FILE,
     RETIRED,
@@ -270,8 +271,10 @@ def load_pending(
     quarantine: Quarantine,
     system: str | None = None,
     config_dir: Path | None = None,
+    lake_dir: Path | None = None,
 ) -> IngestReport:
-    """Load every complete batch not loaded yet, oldest first.
+    """Load every complete batch not loaded yet, oldest first; with ``lake_dir`` (dbt on Spark), write
+    each loaded batch there as Parquet too (lpss_pipeline/lake/).
 
     A refused batch is quarantined and does not stop the others; a batch quarantined or retired
     before, with the same manifest, is skipped (a re-delivery with a new manifest is tried again).
@@ -286,6 +289,10 @@ def load_pending(
             continue
         try:
             result = load_batch(con, batch, Path(landing_dir), config_dir)
+            if lake_dir is not None:
+                for name, rows in result.rows.items():
+                    if rows:
+                        write_batch(con, lake_dir, entity(batch.system, name).raw_table, batch.batch_id)
         except BatchRefused as error:
             error.report = quarantine.quarantine(con, batch, "ingest", error.findings) / REASON_FILE
             result = BatchResult(batch, "refused", error=error)

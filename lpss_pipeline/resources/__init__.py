@@ -21,7 +21,10 @@ def file_resources(settings: Settings) -> dict:
     """The resources that are files under ``LPSS_HOME``, configured from one Settings."""
     return {
         "warehouse": WarehouseResource(
-            path=str(settings.warehouse_path), published_path=str(settings.published_path)
+            path=str(settings.warehouse_path),
+            published_path=str(settings.published_path),
+            lake_dir=str(settings.lake_dir),
+            spark_dir=str(settings.spark_dir),
         ),
         "landing": LandingZoneResource(
             landing_dir=str(settings.landing_dir),

@@ -47,6 +47,9 @@ class WarehouseResource(dg.ConfigurableResource):
 
     path: str
     published_path: str
+    # dbt on Spark (LPSS_DBT_TARGET=spark): Parquet copies of what dbt reads, and Spark's own folder
+    lake_dir: str = ""
+    spark_dir: str = ""
     lock_wait_seconds: float = LOCK_WAIT_SECONDS
 
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
