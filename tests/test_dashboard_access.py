@@ -404,5 +404,6 @@ def test_alerts_list_the_most_severe_first_and_filter_and_page(org, clients):
     pages = -(-len(everything) // 50)
     assert (f"page 1 of {pages}" in first) == (pages > 1)
     if pages > 1:
+        assert 'href="/alerts?page=2">next</a>' in first
         assert "page 2 of" in client.get("/alerts", params={"page": 2}).text
     assert client.get("/alerts", params={"severity": "urgent"}).status_code == 422
