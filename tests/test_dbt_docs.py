@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 
 import duckdb
@@ -83,6 +84,23 @@ def test_every_published_mart_and_column_yaml_lists_is_described(manifest):
         if not spec.get("description", "").strip()
     ]
     assert not undescribed, f"describe in the model's YAML: {undescribed}"
+
+
+PORTABLE_TYPES = re.compile(r"string|bigint|int|double|date|boolean|decimal\(\d+, \d+\)|timestamp(tz)?")
+"""Type names DuckDB and Spark read alike (the timestamps' names are chosen by target.type in the YAML)."""
+
+
+def test_every_published_mart_enforces_a_contract_in_portable_types(manifest):
+    published = _published(manifest)
+    unenforced = [name for name, node in published.items() if not node["config"]["contract"]["enforced"]]
+    assert not unenforced, f"the marts' contract is enforced in dbt_project.yml: {unenforced}"
+    untyped = [
+        f"{name}.{column}: {spec.get('data_type')}"
+        for name, node in published.items()
+        for column, spec in node["columns"].items()
+        if not PORTABLE_TYPES.fullmatch(spec.get("data_type") or "")
+    ]
+    assert not untyped, f"give each column a data_type both engines read: {untyped}"
 
 
 @pytest.fixture(scope="module")

@@ -61,3 +61,17 @@
     {%- endfor -%}
     "{{ pattern.text }}"
 {%- endmacro %}
+
+{#- The type of a wall-clock timestamp without a zone (DuckDB's TIMESTAMP; Spark's TIMESTAMP is an
+    instant, read back by DuckDB WITH TIME ZONE). -#}
+{% macro naive_timestamp_type() -%}
+    {{ return(adapter.dispatch('naive_timestamp_type', 'lpss')()) }}
+{%- endmacro %}
+
+{% macro duckdb__naive_timestamp_type() -%}
+    timestamp
+{%- endmacro %}
+
+{% macro spark__naive_timestamp_type() -%}
+    timestamp_ntz
+{%- endmacro %}

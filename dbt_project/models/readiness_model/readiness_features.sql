@@ -70,7 +70,7 @@ idp as (
     select
         pm.employee_id,
         pm.month,
-        100.0 * count(*) filter (where m.completed_on <= m.due_date) / count(*) as idp_on_schedule_pct
+        cast(100 as double) * count(*) filter (where m.completed_on <= m.due_date) / count(*) as idp_on_schedule_pct
     from person_months as pm
     inner join {{ ref('stg_hris__idp_milestones') }} as m
         on m.employee_id = pm.employee_id and m.due_date <= pm.observed_through

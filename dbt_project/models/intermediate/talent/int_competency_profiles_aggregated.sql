@@ -67,7 +67,7 @@ final as (
         coalesce(m.expectations_met, 0) as expectations_met,
         case
             when x.expectations_total > 0 and m.expectations_rated = x.expectations_total
-                then 100.0 * m.expectations_met / x.expectations_total
+                then cast(100 as double) * m.expectations_met / x.expectations_total
         end as expectations_met_pct,
         p.leadership_level = 0 and p.months_since_last_assessment < recency.months as is_bench_candidate
     from profiles as p

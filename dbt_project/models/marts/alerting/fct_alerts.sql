@@ -34,7 +34,7 @@ select
     rules.next_step,
     r.due_at,
     r.counterpart_employee_id,
-    r.as_of_at as raised_as_of
+    cast(r.as_of_at as {{ naive_timestamp_type() }}) as raised_as_of
 from raised as r
 inner join rules on rules.rule_id = r.rule_id
 left join people as subject on subject.employee_id = r.subject_employee_id

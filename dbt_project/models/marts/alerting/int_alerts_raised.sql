@@ -199,7 +199,7 @@ raised as (
     union all
     select
         'reminder_feedback_collection', f.leader_employee_id, f.month, null,
-        100.0 * f.feedback_completed / f.feedback_requested, 100, null, null, null,
+        cast(100 as double) * f.feedback_completed / f.feedback_requested, 100, null, null, null,
         f.feedback_completed || ' of ' || f.feedback_requested || ' feedback forms completed this month.'
     from {{ ref('stg_hris__one_on_one_feedback') }} as f
     cross join as_of

@@ -61,8 +61,8 @@ final as (
     select
         e.employee_id || '-' || e.trigger_milestone_id as intervention_id,
         e.employee_id,
-        row_number() over (partition by e.employee_id order by e.entered_on, e.trigger_milestone_id)
-            as entry_number,
+        cast(row_number() over (partition by e.employee_id order by e.entered_on, e.trigger_milestone_id)
+            as bigint) as entry_number,
         e.entered_on,
         e.missed_in_a_row || ' IDP milestones in a row not completed on schedule: ' || r.run_detail
             as reason,

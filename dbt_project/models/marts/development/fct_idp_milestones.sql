@@ -83,10 +83,10 @@ final as (
         end as integer) as consecutive_missed,
         is_miss,
         case when is_miss then cast({{ dbt.dateadd('day', 1, 'due_date') }} as date) end as missed_on,
-        case
+        cast(case
             when status = 'completed_late' then {{ dbt.datediff('due_date', 'completed_on', 'day') }}
             when status = 'missed' then {{ dbt.datediff('due_date', 'evaluated_as_of', 'day') }}
-        end as days_late,
+        end as bigint) as days_late,
         run_number,
         evaluated_as_of,
         as_of_date

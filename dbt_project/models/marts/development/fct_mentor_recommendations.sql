@@ -223,7 +223,8 @@ candidates as (
 ranked as (
     select
         *,
-        row_number() over (partition by mentee_employee_id order by tier, step) as recommendation_rank
+        cast(row_number() over (partition by mentee_employee_id order by tier, step) as bigint)
+            as recommendation_rank
     from candidates
 ),
 

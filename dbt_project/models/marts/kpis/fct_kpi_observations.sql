@@ -121,12 +121,22 @@ succession as (
     select 'emergency_successor_coverage', quarter, department_id, region, leadership_level,
         case when has_emergency_successor then 1.0 else 0.0 end, 1.0, null, null, position_id, position_id
     from coverage
+),
+
+observations as (
+    select * from leadership_effectiveness
+    union all select * from early_warning
+    union all select * from promotion_accuracy
+    union all select * from development_completion
+    union all select * from mentorship
+    union all select * from time_to_promotion
+    union all select * from succession
 )
 
-select * from leadership_effectiveness
-union all select * from early_warning
-union all select * from promotion_accuracy
-union all select * from development_completion
-union all select * from mentorship
-union all select * from time_to_promotion
-union all select * from succession
+-- The union's widened types differ by engine (a decimal literal beside a count): stated once here.
+select
+    kpi_id, period_start, department_id, region, leadership_level,
+    cast(numerator as double) as numerator,
+    cast(denominator as decimal(20, 1)) as denominator,
+    row_target, employee_id, position_id, observation_id
+from observations

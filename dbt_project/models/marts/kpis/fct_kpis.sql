@@ -66,7 +66,7 @@ aggregated as (
             else 'all'
         end as cut_value,
         sum(numerator) as numerator,
-        sum(denominator) as denominator,
+        cast(sum(denominator) as decimal(38, 1)) as denominator,
         count(*) as population,
         avg(row_target) as row_target
     from observations

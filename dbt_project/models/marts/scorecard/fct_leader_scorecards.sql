@@ -31,7 +31,7 @@ per_leader_month as (
         max(score) filter (where category = 'strategic_impact') as strategic_impact_score,
         sum(weight * score) as weighted_sum,
         count(*) as categories_present,
-        sum(metrics) as metrics_present
+        cast(sum(metrics) as bigint) as metrics_present
     from categories
     group by employee_id, month
 ),
@@ -60,7 +60,8 @@ banded as (
     select
         composed.* except (weighted_sum),
         case when is_complete then weighted_sum end as composite_score,
-        case when is_complete then round(cast(weighted_sum as decimal(18, 6)), 1) end as composite_rounded
+        case when is_complete then cast(round(cast(weighted_sum as decimal(18, 6)), 1) as decimal(18, 1)) end
+            as composite_rounded
     from composed
 ),
 

@@ -41,13 +41,13 @@ final as (
         r.month,
         r.target_level,
         r.employee_id,
-        case when r.readiness_pct is not null then row_number() over (
+        case when r.readiness_pct is not null then cast(row_number() over (
             partition by r.month, r.target_level, r.readiness_pct is null
             -- float sums rounded: candidates equal but for summation noise (engine-dependent) tie
             order by round(r.readiness_pct, 6) desc, r.promotion_probability desc nulls last,
                 round(r.competency_avg, 6) desc nulls last,
                 round(r.composite_score, 6) desc nulls last, r.employee_id
-        ) end as bench_rank,
+        ) as bigint) end as bench_rank,
         r.readiness_pct,
         r.composite_score,
         r.competency_avg,
@@ -56,7 +56,7 @@ final as (
         case when t.milestones_tracked then coalesce(i.idp_milestones_due, 0) end as idp_milestones_due,
         case when t.milestones_tracked then coalesce(i.idp_milestones_on_schedule, 0) end
             as idp_milestones_on_schedule,
-        100.0 * i.idp_milestones_on_schedule / i.idp_milestones_due as idp_on_schedule_pct,
+        cast(100 as double) * i.idp_milestones_on_schedule / i.idp_milestones_due as idp_on_schedule_pct,
         r.band,
         r.expectations_met_pct,
         r.months_to_ready,

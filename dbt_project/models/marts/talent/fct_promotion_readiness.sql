@@ -51,7 +51,8 @@ band_streaks as (
     select
         employee_id,
         month,
-        row_number() over (partition by employee_id, band, run_id order by month) as band_streak_months
+        cast(row_number() over (partition by employee_id, band, run_id order by month) as bigint)
+            as band_streak_months
     from band_runs
 ),
 

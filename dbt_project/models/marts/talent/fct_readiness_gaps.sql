@@ -91,10 +91,10 @@ gaps as (
         r.months_since_rated,
         p.readiness_pct,
         p.band,
-        row_number() over (
+        cast(row_number() over (
             partition by p.employee_id
             order by e.expected_rating - r.rating desc, r.rating asc, r.competency_id
-        ) as gap_rank
+        ) as bigint) as gap_rank
     from people as p
     inner join ratings as r on r.employee_id = p.employee_id and r.month = p.month
     inner join expectations as e on e.target_level = p.target_level and e.competency_id = r.competency_id

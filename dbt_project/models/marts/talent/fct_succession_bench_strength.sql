@@ -73,20 +73,20 @@ final as (
         p.critical_positions,
         case when p.successors_known then p.positions_with_ready_now_successor end
             as positions_with_ready_now_successor,
-        case when p.successors_known then 100.0 * p.positions_with_ready_now_successor / p.critical_positions end
+        case when p.successors_known then cast(100 as double) * p.positions_with_ready_now_successor / p.critical_positions end
             as succession_coverage_pct,
         case when p.successors_known then coalesce(s.bench_strength_gross, 0) end as nominated_successors,
-        case when p.successors_known then 100.0 * coalesce(s.bench_strength_gross, 0) / p.critical_positions end
+        case when p.successors_known then cast(100 as double) * coalesce(s.bench_strength_gross, 0) / p.critical_positions end
             as successor_coverage_ratio,
         case when p.successors_known then coalesce(s.bench_strength_gross, 0) end as bench_strength_gross,
         case when p.successors_known then coalesce(s.bench_strength_net, 0) end as bench_strength_net,
-        case when p.successors_known then 100.0 * coalesce(s.bench_strength_net, 0) / p.critical_positions end
+        case when p.successors_known then cast(100 as double) * coalesce(s.bench_strength_net, 0) / p.critical_positions end
             as net_successor_coverage_ratio,
         case when p.successors_known then coalesce(s.ready_now_bench_gross, 0) end as ready_now_bench_gross,
         case when p.successors_known then coalesce(s.ready_now_bench_net, 0) end as ready_now_bench_net,
         case when p.successors_known then p.positions_with_emergency_successor end
             as positions_with_emergency_successor,
-        case when p.successors_known then 100.0 * p.positions_with_emergency_successor / p.critical_positions end
+        case when p.successors_known then cast(100 as double) * p.positions_with_emergency_successor / p.critical_positions end
             as emergency_successor_coverage_pct
     from positions_aggregated as p
     left join successors_aggregated as s
