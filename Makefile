@@ -40,7 +40,7 @@ install-spark: $(UV)
 
 # Not part of `make test`: every dbt invocation on Spark starts a JVM (about 25 s).
 test-spark: install-spark
-	$(UV) run pytest -m spark -p no:cacheprovider $(PYTEST_ARGS)
+	$(UV) run pytest -m spark -n 2 --dist loadfile -p no:cacheprovider $(PYTEST_ARGS)
 
 # Debian's chromium for the dashboard's browser tests (Playwright drives it; nothing is downloaded).
 chromium:
@@ -57,7 +57,7 @@ demo: install
 test: install chromium
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(UV) run pytest -n 2 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # Not part of `make test`: hours at 2M employees. The pandas reference stops at PANDAS_MAX employees
 # (it holds the raw tables in memory). Above ONE_QUERY_FROM employees dbt builds one model or test at

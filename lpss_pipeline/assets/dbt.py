@@ -5,7 +5,8 @@ definitions import; it is (re)parsed here when missing or older than any project
 
 On the spark target (``LPSS_DBT_TARGET``) a dbt step first brings the lake up to date with the
 warehouse, then builds on Spark, then copies what it built back into the warehouse (lpss_pipeline/lake/).
-Snapshots are not built there: dbt-spark snapshots need ``merge``, which plain Parquet tables lack.
+Its snapshots are then taken on DuckDB, over the copied tables: dbt-spark snapshots need ``merge``,
+which plain Parquet tables lack. So the asset graph and the history are the same on both targets.
 """
 
 import fcntl
@@ -203,8 +204,9 @@ model (which itself reads dbt's features). One dbt multi-asset on both sides wou
 
 
 SNAPSHOTS = "resource_type:snapshot"
-"""Not built on Spark: a dbt-spark snapshot merges into a Delta, Hudi or Iceberg table, and the spark
-target writes plain Parquet (README, Running on Spark)."""
+HISTORY_SCHEMA = "history"  # the snapshots' schema (dbt_project.yml), so their asset keys' first part
+"""Taken on DuckDB on the spark target: a dbt-spark snapshot merges into a Delta, Hudi or Iceberg table,
+and the spark target writes plain Parquet (README, Running on Spark)."""
 
 
 def _on_spark_before(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> None:
@@ -225,9 +227,6 @@ def _on_spark_after(invocation_target: Path, warehouse: WarehouseResource) -> No
 
 def _dbt_build(name: str, select: str, exclude: str | None) -> dg.AssetsDefinition:
     """`dbt build` of the selected snapshots and models with their tests, in dependency order."""
-    spark = dbt_target() == "spark"
-    if spark:
-        exclude = f"{exclude} {SNAPSHOTS}" if exclude else SNAPSHOTS
 
     @dbt_assets(
         manifest=ensure_manifest(),
@@ -239,17 +238,33 @@ def _dbt_build(name: str, select: str, exclude: str | None) -> dg.AssetsDefiniti
         pool=WAREHOUSE_POOL,
     )
     def _models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-        if spark:
-            _on_spark_before(context, warehouse)
-        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
-        yield from invocation.stream()
-        keep_partial_parse(invocation.target_path, name)
-        if spark:  # what did build reaches the warehouse even when a test failed, as on DuckDB
-            _on_spark_after(Path(invocation.target_path), warehouse)
-        if not invocation.is_successful():
-            raise invocation.get_error()
+        if dbt_target() != "spark":
+            yield from _build(context, dbt, name, ["build"])
+            return
+        _on_spark_before(context, warehouse)
+        yield from _build(context, dbt, name, ["build", "--exclude", SNAPSHOTS], warehouse)
+        if any(key.path[0] == HISTORY_SCHEMA for key in context.selected_asset_keys):
+            yield from _build(context, dbt, name, ["snapshot", "--target", "duckdb"])
 
     return _models
+
+
+def _build(
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    name: str,
+    args: list[str],
+    spark_warehouse: WarehouseResource | None = None,
+):
+    """One dbt invocation over the step's selection; with ``spark_warehouse``, what Spark built is copied
+    back into it even when a test failed, as a failed test on DuckDB leaves its table built."""
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    yield from invocation.stream()
+    keep_partial_parse(invocation.target_path, name)
+    if spark_warehouse is not None:
+        _on_spark_after(Path(invocation.target_path), spark_warehouse)
+    if not invocation.is_successful():
+        raise invocation.get_error()
 
 
 lpss_dbt_models = _dbt_build(
