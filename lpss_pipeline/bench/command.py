@@ -112,11 +112,7 @@ def _print_result(result: dict) -> None:
 def _print_transform_by_target(results: list[dict]) -> None:
     """The transformation's seconds per size and dbt target: the same models over the same tables."""
     targets = list(dict.fromkeys(t for r in results for t in r["transform_by_target_s"]))
-    table = new_table(
-        "transformation (dbt run, scorecard + coverage + KPI models) by target",
-        "employees",
-        *(f">{t} s" for t in targets),
-    )
+    table = new_table("transformation by dbt target", "employees", *(f">{t} s" for t in targets))
     for r in results:
         table.add_row(f"{r['employees']:,}", *(f"{r['transform_by_target_s'][t]:.1f}" for t in targets))
     console.print(table)
