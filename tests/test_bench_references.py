@@ -195,7 +195,7 @@ def test_entities_no_longer_tracked_change_the_references_as_they_change_the_mar
             "update config.tracked_entities set tracked = false where system = 'hris'"
             " and entity in ('succession_nominations', 'readiness_assessments', 'idp_milestones')"
         )
-    _dbt_transform(settings)
+    _dbt_transform(settings, "duckdb")
     with duckdb.connect(str(settings.warehouse_path)) as copy:
         rebuilt = {name: copy.execute(f"select * from marts.{mart}").df() for name, mart in OUTPUTS.items()}
         results = [sql_outputs(copy), run_pandas_reference(copy)]
