@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import dagster as dg
+import sqlalchemy.orm  # noqa: F401  (imported whole before the run's thread starts: see below)
 from dagster._core.events import DagsterEventType
 from dagster._core.storage.dagster_run import ACTIVE_RUN_STATUSES, make_new_run_id
 from sqlalchemy.exc import OperationalError
@@ -144,6 +145,9 @@ def _supervised(settings, instance, job, run_config, say, progress=None) -> dg.E
         except BaseException as error:  # handed to the main thread
             outcome["error"] = error
 
+    # The pool watch (this thread) and the run (the worker) both reach SQLAlchemy's ORM lazily; importing
+    # it from two threads at once once failed with "partially initialized module 'sqlalchemy.orm.exc'".
+    # So it is imported at the top of this module, whole, before the worker starts.
     worker = threading.Thread(target=execute, name=f"lpss {job.name}", daemon=True)
     watch = PoolWatch(settings, instance, run_id)
     steps = StepProgress(instance, run_id) if progress else None
