@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.demo_home import demo_home  # noqa: F401  (a fixture: the demo organisation, built once)
 from tests.small_org import Warehouse
 
 

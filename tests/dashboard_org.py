@@ -5,9 +5,7 @@ the grants are checked against something independent of them."""
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -26,7 +24,7 @@ from lpss_pipeline.runner import run_job
 from lpss_pipeline.settings import Settings
 from lpss_pipeline.synthetic.access_roles import write_demo_access_roles
 from lpss_pipeline.synthetic.generate import generate_history
-from tests.homes import settings_for, use
+from tests.homes import settings_for, shared_home, use
 
 MISSING = "E9999999"
 
@@ -56,20 +54,15 @@ class Org:
 
 def build_org(tmp_path_factory) -> Org:
     """The organisation, built once per test session (the dashboard modules run on different xdist
-    workers: the first builds it, under a lock, the others wait and copy it) into a home of its own."""
-    base = tmp_path_factory.getbasetemp()
-    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "dashboard_org"
-    with open(f"{shared}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (shared / "org.json").exists():
-            built = _build(shared)
-            (shared / "org.json").write_text(json.dumps({"signed_manager": built.signed_manager}))
+    workers), copied into a home of the caller's own."""
+    shared, signed_manager = shared_home(
+        tmp_path_factory, "dashboard_org", lambda home: _build(home).signed_manager
+    )
     home = tmp_path_factory.mktemp("dashboard_home")
     shutil.copytree(shared, home, symlinks=True, dirs_exist_ok=True)
-    (home / "org.json").unlink()
     settings = settings_for(home)
     users = {u["role"]: u for u in json.loads(settings.demo_users_path.read_text())}
-    return Org(settings, users, json.loads((shared / "org.json").read_text())["signed_manager"])
+    return Org(settings, users, signed_manager)
 
 
 def _build(home: Path) -> Org:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,25 @@ def use(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> Settings:
         monkeypatch.setenv(name, str(value))
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     return settings
+
+
+def shared_home(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], str]
+) -> tuple[Path, str]:
+    """A home built once per test session: the xdist worker that asks first runs ``build(home)`` under a
+    lock while the others wait. Returns the home and what ``build`` returned (kept beside the home, so
+    the home holds only what lpss wrote). A failed build is not tried again: the others fail at once."""
+    base = tmp_path_factory.getbasetemp()
+    home = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / name
+    built = home.with_name(f"{name}.built")
+    with open(home.with_name(f"{name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            if home.exists():
+                pytest.fail(f"the shared home {home} was left by a build that failed: see its first test")
+            home.mkdir()
+            built.write_text(build(home))
+    return home, built.read_text()
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from lpss_pipeline.cli import app
+from tests.demo_home import lpss
 from tests.homes import settings_for, use
-from tests.test_demo import lines, lpss
+from tests.test_demo import lines
 
 MISTAKES = {
     ("generate", "--employees", "0"): "--employees",

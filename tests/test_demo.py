@@ -13,23 +13,12 @@ import time
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from lpss_pipeline.contract import ENTITIES
 from lpss_pipeline.processes import serving
+from tests.demo_home import DEMO, LPSS, lpss
 from tests.homes import files, settled_snapshot, snapshot
 from tests.servers import free_port, wait_for
-
-LPSS = str(Path(sys.executable).with_name("lpss"))
-# 30 months: 18 with known 12-month outcomes, enough to train the readiness model on
-DEMO = ("demo", "--employees", "300", "--months", "30", "--as-of", "2026-06-15")
-
-
-def lpss(home: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "LPSS_HOME": str(home), "COLUMNS": "200"}
-    for name in ("LPSS_LANDING_DIR", "LPSS_CONFIG_DIR", "MLFLOW_TRACKING_URI"):
-        env.pop(name, None)
-    return subprocess.run([LPSS, *args], env=env, capture_output=True, text=True, timeout=900)
 
 
 def lines(text: str) -> list[str]:
@@ -42,14 +31,6 @@ def raw_counts(home: Path) -> dict[str, int]:
             e.raw_table: con.execute(f'SELECT count(*) FROM raw."{e.raw_table}"').fetchone()[0]
             for e in ENTITIES.values()
         }
-
-
-@pytest.fixture(scope="module")
-def demo_home(tmp_path_factory):
-    home = tmp_path_factory.mktemp("lpss_home")
-    result = lpss(home, *DEMO)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return home, result.stdout
 
 
 def test_demo_fills_every_raw_table_and_prints_a_summary(demo_home):

@@ -1,6 +1,7 @@
 """`lpss demo --source bamboohr`: the demo organisation's HRIS batch written as BambooHR exports it,
 mapped on the way in, publishes the same scorecards, KPIs and coverage as the contract-shaped demo
-of the same seed (test_vendor_round_trip.py proves every HRIS preset at the raw level)."""
+of the same seed (tests/demo_home.py; test_vendor_round_trip.py proves every HRIS preset at the raw
+level)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.test_demo import lpss
+from tests.demo_home import DEMO, lpss
 
-DEMO = ("demo", "--employees", "150", "--months", "15", "--as-of", "2026-06-15", "--seed", "3")
 # The published marts the round trip must reproduce, by their keys.
 ROUND_TRIP = {
     "fct_leader_scorecards": ("employee_id", "month"),
@@ -22,13 +22,14 @@ ROUND_TRIP = {
 
 
 @pytest.fixture(scope="module")
-def homes(tmp_path_factory) -> tuple[Path, Path, str]:
-    contract, vendor = tmp_path_factory.mktemp("contract_demo"), tmp_path_factory.mktemp("vendor_demo")
-    first = lpss(contract, *DEMO)
-    assert first.returncode == 0, first.stdout + first.stderr
-    second = lpss(vendor, *DEMO, "--source", "bamboohr")
-    assert second.returncode == 0, second.stdout + second.stderr
-    return contract, vendor, second.stdout
+def homes(tmp_path_factory, request) -> tuple[Path, Path, str]:
+    """The vendor's demo first: by then the contract-shaped one, shared, is built (or being built on the
+    other xdist worker), so neither worker waits for the other."""
+    vendor = tmp_path_factory.mktemp("vendor_demo")
+    built = lpss(vendor, *DEMO, "--source", "bamboohr")
+    assert built.returncode == 0, built.stdout + built.stderr
+    contract, _ = request.getfixturevalue("demo_home")
+    return contract, vendor, built.stdout
 
 
 def test_the_demo_through_a_vendor_preset_publishes_the_same_marts(homes):

@@ -86,6 +86,9 @@ def ensure_manifest() -> Path:
                     ],
                     check=True,
                     cwd=DBT_PROJECT_DIR,
+                    # An empty LPSS_* variable means "unset" to lpss, but dbt's env_var() would read
+                    # it as the value: LPSS_WAREHOUSE_PATH="" made the profile invalid.
+                    env={k: v for k, v in os.environ.items() if v or not k.startswith("LPSS_")},
                 )
                 os.replace(Path(scratch) / "manifest.json", manifest)
     return manifest
