@@ -18,6 +18,7 @@ import pytest
 
 from lpss_pipeline.assets.dbt import DBT_EXECUTABLE, check_description
 from lpss_pipeline.settings import DBT_PROJECT_DIR
+from tests.dbt_runs import build_empty
 
 PUBLISHED_SCHEMA = "marts"
 LAYERS = ["staging", "intermediate", "marts", "readiness_model", "alerting"]
@@ -106,21 +107,7 @@ def test_every_published_mart_enforces_a_contract_in_portable_types(manifest):
 @pytest.fixture(scope="module")
 def built_columns(tmp_path_factory) -> dict[str, list[str]]:
     """The columns each table of schema marts has when the project is built on empty inputs."""
-    from lpss_pipeline.config.tables import write_tables
-    from lpss_pipeline.config.validate import validated_configuration
-    from lpss_pipeline.ingestion.loader import ensure_raw_schema
-
-    scratch = tmp_path_factory.mktemp("dbt-empty")
-    warehouse = scratch / "warehouse.duckdb"
-    with duckdb.connect(str(warehouse)) as con:
-        ensure_raw_schema(con)
-        write_tables(con, validated_configuration(scratch / "no-config"))  # the shipped defaults
-    subprocess.run(
-        [DBT_EXECUTABLE, "run", "--empty", "--quiet", "--target-path", str(scratch / "target")],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "LPSS_WAREHOUSE_PATH": str(warehouse)},
-        check=True,
-    )
+    warehouse = build_empty(tmp_path_factory.mktemp("dbt-empty"))
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
             "SELECT table_name, list(column_name ORDER BY ordinal_position) FROM information_schema.columns "
