@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.demo_home import demo_home  # noqa: F401  (a fixture: the demo organisation, built once)
+# Fixtures of homes built once per session: the demo organisation, and the dashboard's with a client per role
+from tests.dashboard_org import clients, org  # noqa: F401
+from tests.demo_home import demo_home  # noqa: F401
 from tests.small_org import Warehouse
 
 

@@ -27,6 +27,7 @@ from lpss_pipeline.synthetic.generate import generate_history
 from tests.homes import settings_for, shared_home, use
 
 MISSING = "E9999999"
+ROLES = ("executive", "hr_admin", "manager", "mentor", "leader")
 
 
 @dataclass
@@ -63,6 +64,17 @@ def build_org(tmp_path_factory) -> Org:
     settings = settings_for(home)
     users = {u["role"]: u for u in json.loads(settings.demo_users_path.read_text())}
     return Org(settings, users, signed_manager)
+
+
+@pytest.fixture(scope="module")
+def org(tmp_path_factory) -> Org:
+    return build_org(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def clients(org) -> dict[str, TestClient]:
+    """A client logged in as each demo role."""
+    return {role: org.client(role) for role in ROLES}
 
 
 def _build(home: Path) -> Org:

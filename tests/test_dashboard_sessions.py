@@ -21,16 +21,11 @@ import pytest
 from lpss_pipeline.dashboard import sessions, store
 from lpss_pipeline.processes import serving
 from lpss_pipeline.publishing import publish_schema
-from tests.dashboard_org import artifacts_dir, build_org
+from tests.dashboard_org import artifacts_dir
 from tests.servers import free_port, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 LPSS = str(Path(sys.executable).with_name("lpss"))
-
-
-@pytest.fixture(scope="module")
-def org(tmp_path_factory):
-    return build_org(tmp_path_factory)
 
 
 def csrf_of(html: str) -> str:
