@@ -32,5 +32,6 @@ def _demo(home: Path) -> str:
 
 @pytest.fixture(scope="module")
 def demo_home(tmp_path_factory) -> tuple[Path, str]:
-    """The demo's home and what it printed. The tests that write into a home copy it first."""
+    """The demo's home and what it printed. test_demo.py runs commands in it that must change nothing (a
+    second demo, ingesting again); the test that runs a new month works in a copy."""
     return shared_home(tmp_path_factory, "demo_home", _demo)
