@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 import shutil
-import subprocess
 import sys
 import time
 import traceback
@@ -22,13 +21,19 @@ from typer.core import TyperGroup
 
 from lpss_pipeline.bench.command import bench, bench_report
 from lpss_pipeline.config.commands import config_app
-from lpss_pipeline.console import console, ensured_settings, new_table
+from lpss_pipeline.console import console, ensured_settings
 from lpss_pipeline.dashboard.commands import print_demo_accounts, serve, users_app
 from lpss_pipeline.ingestion.commands import batches_app
 from lpss_pipeline.mapping.commands import check, mappings_app
-from lpss_pipeline.printouts import print_alerts, print_kpis, print_readiness_model, print_summary
+from lpss_pipeline.printouts import (
+    print_alerts,
+    print_kpis,
+    print_quality,
+    print_readiness_model,
+    print_summary,
+)
 from lpss_pipeline.recovery.doctor import doctor
-from lpss_pipeline.settings import DBT_PROJECT_DIR, PROJECT_ROOT, Settings, load_settings, mlflow_store_exists
+from lpss_pipeline.settings import Settings, load_settings
 from lpss_pipeline.synthetic.commands import (
     as_of_option,
     check_layout,
@@ -38,6 +43,7 @@ from lpss_pipeline.synthetic.commands import (
     months_option,
     source_option,
 )
+from lpss_pipeline.tool_servers import docs, mlflow_ui, ui
 
 
 class OneLineErrors(TyperGroup):
@@ -336,33 +342,6 @@ def demo(
     raise typer.Exit(0 if ok else 1)
 
 
-@app.command()
-def ui(
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(3000, min=1, max=65535, help="Port of the Dagster webserver."),
-    schedules_on: bool = typer.Option(
-        False,
-        "--schedules-on",
-        help="Run every schedule while this UI runs (they start stopped; one stopped in the UI stays so).",
-    ),
-) -> None:
-    """Start the Dagster webserver and daemon (sensors, schedules) on this code location."""
-    settings = ensured_settings()
-    env = {**os.environ, "DAGSTER_HOME": str(settings.dagster_home)}
-    if schedules_on:  # read by lpss_pipeline/schedules.py (SCHEDULES_ON_ENV), not imported: it loads dbt
-        env["LPSS_SCHEDULES_ON"] = "1"
-    dagster = Path(sys.executable).with_name("dagster")
-    cmd = [str(dagster), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-h", host, "-p", str(port)]
-    console.print(f"Dagster UI on http://{host}:{port} (Ctrl-C to stop)")
-    console.print(
-        "Schedules: running (--schedules-on)"
-        if schedules_on
-        else "Schedules: stopped; start them under Automation in the UI, or run lpss ui --schedules-on"
-    )
-    os.chdir(PROJECT_ROOT)
-    os.execve(cmd[0], cmd, env)  # become dagster dev: signals sent to this pid reach it directly
-
-
 app.command()(generate)  # the demo organisation's (lpss_pipeline/synthetic/commands.py)
 app.command()(serve)  # the dashboard's commands live beside it (lpss_pipeline/dashboard/commands.py)
 app.command()(bench)  # the benchmark's too (lpss_pipeline/bench/command.py)
@@ -373,6 +352,9 @@ app.add_typer(mappings_app, name="mappings")
 app.add_typer(batches_app, name="batches")  # lpss_pipeline/ingestion/commands.py
 app.add_typer(config_app, name="config")
 app.command()(doctor)  # lpss_pipeline/recovery/doctor.py
+app.command()(ui)  # the tools' own UIs (lpss_pipeline/tool_servers.py)
+app.command("mlflow")(mlflow_ui)
+app.command()(docs)
 
 alerts_app = typer.Typer(help="Alerts and reminders: their delivery status, and sending what is pending.")
 app.add_typer(alerts_app, name="alerts")
@@ -398,131 +380,10 @@ def alerts_send(verbose: bool = typer.Option(False, help=VERBOSE_HELP)) -> None:
     raise typer.Exit(0 if ok else 1)
 
 
-def _experiment_id(tracking_uri: str, experiment: str) -> str | None:
-    """The id of ``experiment`` in the store, or None: no store yet (none is created to find out), or no
-    such experiment (nothing trained yet)."""
-    if not mlflow_store_exists(tracking_uri):
-        return None
-    os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
-    from mlflow.exceptions import MlflowException
-    from mlflow.tracking import MlflowClient
-
-    try:
-        found = MlflowClient(tracking_uri).get_experiment_by_name(experiment)
-    except MlflowException:  # a store MLflow cannot read: the server will say why
-        return None
-    return found.experiment_id if found is not None else None
-
-
-@app.command("mlflow")
-def mlflow_ui(
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(5000, min=1, max=65535, help="Port of the MLflow UI."),
-) -> None:
-    """Start the MLflow UI on the readiness model's store: runs, metrics, plots, the registry."""
-    from ml.relocation import home_store, relocate_artifact_root
-    from ml.tracking import EXPERIMENT, MODEL_NAME
-
-    settings = ensured_settings()
-    store = home_store(settings.mlflow_tracking_uri, settings.mlartifacts_dir)
-    if store is not None:  # a copied home's UI must read (and write) its own artifacts
-        relocate_artifact_root(store, EXPERIMENT, settings.mlartifacts_dir)
-    experiment_id = _experiment_id(settings.mlflow_tracking_uri, EXPERIMENT)
-    env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"}
-    mlflow = Path(sys.executable).with_name("mlflow")
-    cmd = [
-        str(mlflow),
-        "server",
-        "--backend-store-uri",
-        settings.mlflow_tracking_uri,
-        "--default-artifact-root",
-        settings.mlartifacts_dir.as_uri(),
-        "--host",
-        host,
-        "--port",
-        str(port),
-        "--workers",  # one reader of a local store is plenty, and 4 (MLflow's default) cost ~1 GB
-        "1",
-    ]
-    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    console.print(f"MLflow UI on {base} for {settings.mlflow_tracking_uri} (Ctrl-C to stop)")
-    if experiment_id is not None:
-        console.print(f"The readiness model's training runs: {base}/#/experiments/{experiment_id}")
-        console.print(f"Its registered versions and the champion: {base}/#/models/{MODEL_NAME}")
-    else:
-        console.print(f"No readiness model trained yet: experiment {EXPERIMENT} appears with the first run.")
-    os.execve(cmd[0], cmd, env)  # become the server: signals sent to this pid reach it directly
-
-
 @app.command()
 def quality() -> None:
     """Print the latest data-integrity results, recent findings and quarantined batches."""
-    from lpss_pipeline.summary import quality_report
-
-    settings = ensured_settings()
-    report = quality_report(settings)
-    if report is None:
-        console.print("No data-integrity results yet: run [bold]lpss run[/].")
-        raise typer.Exit(0)
-    latest = new_table(
-        "Latest data-integrity check per entity",
-        "system",
-        "entity",
-        "batch",
-        "status",
-        ">expectations",
-        ">blocking",
-        ">warnings",
-        "checked at",
-    )
-    colours = {"passed": "green", "warning": "yellow", "failed": "red"}
-    for system, entity, batch, state, n, blocking, warnings, when in report["latest"]:
-        latest.add_row(
-            system,
-            entity,
-            batch,
-            f"[{colours[state]}]{state}[/]",
-            str(n),
-            str(blocking),
-            str(warnings),
-            f"{when:%Y-%m-%d %H:%M}",
-        )
-    console.print(latest)
-    for system, batch, blocking, message in report["findings"]:
-        console.print(
-            ("[red]BLOCKING[/] " if blocking else "[yellow]warning[/] ") + f"{system}/{batch}: ", end=""
-        )
-        console.print(message, markup=False, highlight=False)
-    quarantined = new_table("Quarantined batches", "system", "batch", "stage", "when", "folder")
-    for system, batch, stage, when, folder in report["quarantined"]:
-        quarantined.add_row(system, batch, stage, f"{when:%Y-%m-%d %H:%M}", folder)
-    console.print(quarantined)
-    console.print(f"Data Docs: {settings.data_docs_dir / 'index.html'}")
-
-
-@app.command()
-def docs(
-    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-    port: int = typer.Option(8080, min=1, max=65535, help="Port of the dbt docs site."),
-) -> None:
-    """Generate the dbt docs (models, columns, tests, lineage, exposures) and serve them."""
-    settings = ensured_settings()
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    target = settings.home / "dbt_docs"  # generated files stay under LPSS_HOME, out of the repo
-    project = [
-        "--project-dir",
-        str(DBT_PROJECT_DIR),
-        "--profiles-dir",
-        str(DBT_PROJECT_DIR),
-        "--target-path",
-        str(target),
-    ]
-    if subprocess.call([dbt, "docs", "generate", *project], cwd=DBT_PROJECT_DIR) != 0:
-        raise typer.Exit(1)
-    console.print(f"dbt docs on http://{host}:{port} (Ctrl-C to stop); warehouse {settings.warehouse_path}")
-    os.chdir(DBT_PROJECT_DIR)
-    cmd = [dbt, "docs", "serve", *project, "--host", host, "--port", str(port), "--no-browser"]
-    os.execv(cmd[0], cmd)
+    print_quality(ensured_settings())
 
 
 if __name__ == "__main__":

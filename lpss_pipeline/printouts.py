@@ -1,5 +1,6 @@
 """What the commands print from the warehouse, the published marts and the MLflow store: the batches
-and raw tables, the headline KPIs, the alerts and review cases, the readiness model's champion."""
+and raw tables, the headline KPIs, the alerts and review cases, the readiness model's champion, the
+data-integrity results."""
 
 from __future__ import annotations
 
@@ -136,3 +137,47 @@ def print_summary(settings: Settings, compact: bool = False) -> None:
         for name, rows, n_batches in summary.tables:
             tables.add_row(name, f"{rows:,}", str(n_batches))
         console.print(batches, tables)
+
+
+def print_quality(settings: Settings) -> None:
+    """The latest data-integrity result per entity, the recent findings, the quarantined batches."""
+    from lpss_pipeline.summary import quality_report
+
+    report = quality_report(settings)
+    if report is None:
+        console.print("No data-integrity results yet: run [bold]lpss run[/].")
+        return
+    latest = new_table(
+        "Latest data-integrity check per entity",
+        "system",
+        "entity",
+        "batch",
+        "status",
+        ">expectations",
+        ">blocking",
+        ">warnings",
+        "checked at",
+    )
+    colours = {"passed": "green", "warning": "yellow", "failed": "red"}
+    for system, entity, batch, state, n, blocking, warnings, when in report["latest"]:
+        latest.add_row(
+            system,
+            entity,
+            batch,
+            f"[{colours[state]}]{state}[/]",
+            str(n),
+            str(blocking),
+            str(warnings),
+            f"{when:%Y-%m-%d %H:%M}",
+        )
+    console.print(latest)
+    for system, batch, blocking, message in report["findings"]:
+        console.print(
+            ("[red]BLOCKING[/] " if blocking else "[yellow]warning[/] ") + f"{system}/{batch}: ", end=""
+        )
+        console.print(message, markup=False, highlight=False)
+    quarantined = new_table("Quarantined batches", "system", "batch", "stage", "when", "folder")
+    for system, batch, stage, when, folder in report["quarantined"]:
+        quarantined.add_row(system, batch, stage, f"{when:%Y-%m-%d %H:%M}", folder)
+    console.print(quarantined)
+    console.print(f"Data Docs: {settings.data_docs_dir / 'index.html'}")
