@@ -15,9 +15,10 @@ from lpss_pipeline.assets.dbt import DBT_EXECUTABLE
 from lpss_pipeline.settings import DBT_PROJECT_DIR
 
 
-def dbt(target: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    """A dbt command of the project, its artifacts in ``target``, with ``env`` over this process's."""
-    return subprocess.run(
+def dbt(target: Path, *args: str, env: dict[str, str]) -> None:
+    """A dbt command of the project, its artifacts in ``target``, with ``env`` over this process's; it
+    must succeed (its output's end is the failure's message)."""
+    run = subprocess.run(
         [DBT_EXECUTABLE, *args, "--target-path", str(target)],
         cwd=DBT_PROJECT_DIR,
         env={**os.environ, **env},
@@ -25,6 +26,7 @@ def dbt(target: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedPr
         text=True,
         timeout=1800,
     )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
 
 
 def build_empty(scratch: Path) -> Path:
@@ -37,16 +39,14 @@ def build_empty(scratch: Path) -> Path:
     with duckdb.connect(str(warehouse)) as con:
         ensure_raw_schema(con)
         write_tables(con, validated_configuration(scratch / "no-config"))  # the shipped defaults
-    run = dbt(scratch / "target", "run", "--empty", env={"LPSS_WAREHOUSE_PATH": str(warehouse)})
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    dbt(scratch / "target", "run", "--empty", env={"LPSS_WAREHOUSE_PATH": str(warehouse)})
     return warehouse
 
 
 def assert_every_unit_test_passes(target: Path, env: dict[str, str]) -> None:
     """``dbt test --select test_type:unit`` over relations already built: each declared unit test ran
     and passed."""
-    run = dbt(target, "test", "--select", "test_type:unit", env=env)
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    dbt(target, "test", "--select", "test_type:unit", env=env)
     declared = json.loads((target / "manifest.json").read_text())["unit_tests"]
     results = json.loads((target / "run_results.json").read_text())["results"]
     passed = {r["unique_id"] for r in results if r["status"] == "pass"}

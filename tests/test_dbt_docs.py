@@ -9,16 +9,14 @@ schema ``marts`` is compared with the columns its YAML lists.
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
 
 import duckdb
 import pytest
 
-from lpss_pipeline.assets.dbt import DBT_EXECUTABLE, check_description
+from lpss_pipeline.assets.dbt import check_description
 from lpss_pipeline.settings import DBT_PROJECT_DIR
-from tests.dbt_runs import build_empty
+from tests.dbt_runs import build_empty, dbt
 
 PUBLISHED_SCHEMA = "marts"
 LAYERS = ["staging", "intermediate", "marts", "readiness_model", "alerting"]
@@ -34,12 +32,7 @@ def _layer(node: dict) -> str:
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory) -> dict:
     target = tmp_path_factory.mktemp("dbt-parse")
-    subprocess.run(
-        [DBT_EXECUTABLE, "parse", "--quiet", "--target-path", str(target)],
-        cwd=DBT_PROJECT_DIR,
-        env={**os.environ, "LPSS_WAREHOUSE_PATH": str(target / "unused.duckdb")},
-        check=True,
-    )
+    dbt(target, "parse", env={"LPSS_WAREHOUSE_PATH": str(target / "unused.duckdb")})
     return json.loads((target / "manifest.json").read_text())
 
 
